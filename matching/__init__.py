@@ -1,0 +1,28 @@
+"""Arbeidsbro's matching engine: rank slots for candidates and candidates for slots.
+
+A plain Python package (numpy, scipy, scikit-learn, joblib; numba optional): it never imports
+Flask or SQLAlchemy. See DESIGN.md section 6 for the public API.
+"""
+
+from .engine import MODEL_VERSION, Matcher, ModelVersionError
+from .rules import RULES
+from .scoring import FACTORS, HAND_WEIGHTS
+from .types import ADAPTATIONS, NORWEGIAN_LEVELS, SLOT_KINDS, Candidate, Slot, Suggestion
+
+__version__ = MODEL_VERSION
+
+__all__ = [
+    "ADAPTATIONS",
+    "FACTORS",
+    "HAND_WEIGHTS",
+    "MODEL_VERSION",
+    "NORWEGIAN_LEVELS",
+    "RULES",
+    "SLOT_KINDS",
+    "Candidate",
+    "Matcher",
+    "ModelVersionError",
+    "Slot",
+    "Suggestion",
+    "__version__",
+]

@@ -1,0 +1,599 @@
+"""The Matcher: fit on slots and candidates, rank either side for the other, explain a pair."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import re
+from dataclasses import dataclass, replace
+
+import joblib
+import numpy as np
+import scipy.sparse as sp
+import sklearn
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from . import explain as explaining
+from . import learning
+from .rules import (
+    RULES,
+    CandidateRules,
+    Groups,
+    SlotRules,
+    adaptation_vocabulary,
+    distance_applies,
+    pair_rule_masks,
+    static_mask,
+)
+from .scoring import (
+    FACTORS,
+    Vocabulary,
+    check_weights,
+    distance_km,
+    factor_values,
+    side_features,
+    weight_vector,
+)
+from .text import TextModel
+from .topk import Side, resolve_backend, top_n
+from .types import Candidate, Slot, Suggestion
+
+#: Bump when a change makes saved models or stored scores incomparable (features, factors, rules).
+MODEL_VERSION = "1.0.0"
+SAVE_FORMAT = "arbeidsbro-matcher"
+#: Retrieved by text per query before re-ranking with the full score.
+RERANK_SIZE = 200
+#: Queries ranked per block: bounds memory to ``block_size × rerank_size`` pairs.
+BLOCK_SIZE = 4096
+_WORD = re.compile(r"\w\w+")
+#: A profile with fewer words + skills + occupations than this is flagged low-confidence.
+MIN_PROFILE_ITEMS = 3
+
+
+class ModelVersionError(ValueError):
+    """A saved model was written by another model or scikit-learn version: refit it."""
+
+
+@dataclass
+class _Profiles:
+    """One side's profiles, encoded once: ids, objects, text vectors, rule and score arrays."""
+
+    ids: list
+    objects: list
+    vectors: sp.csr_matrix
+    rules: object
+    features: object
+    #: Profiles with too little data for a score to mean much.
+    thin: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class Matcher(BaseEstimator):
+    """Rank slots for candidates and candidates for slots.
+
+    Parameters
+    ----------
+    weights : dict of str to float, optional
+        Hand-set factor weights (any subset of ``scoring.FACTORS``, scaled to sum 1); defaults to
+        ``scoring.HAND_WEIGHTS``.
+    analyzer : {"union", "word", "char"}, default "union"
+        Text features: word and character n-gram TF-IDF side by side, or one of them.
+    max_terms : int or None, default 64
+        Features kept per profile vector (see ``text.py``).
+    rerank_size : int, default 200
+        Pairs per query retrieved by text and re-ranked with the full score.
+    block_size : int, default 4096
+        Queries processed together; bounds memory.
+    backend : {"auto", "numba", "numpy"}, default "auto"
+        Retrieval backend (``topk.py``); ``auto`` uses numba for large batches when installed.
+    occupation_labels, skill_labels : mapping of str to str, optional
+        Readable text for occupation and skill codes (e.g. nb and en labels joined), added to the
+        profile text. Without them the codes themselves are used as words.
+    learn_weights : bool, default True
+        When ``fit`` is given decisions, learn weights from them and keep them if they beat the
+        hand weights on held-out decisions.
+    random_state : int, default 0
+        Seed of the held-out split when learning weights.
+
+    Attributes
+    ----------
+    weights_ : dict of str to float
+        The weights in use.
+    weights_source_ : {"hand", "learned"}
+    weight_report_ : dict
+        How learned and hand weights compared on held-out decisions (empty without decisions).
+    model_version_ : str
+    sklearn_version_ : str
+    """
+
+    def __init__(
+        self,
+        weights=None,
+        analyzer="union",
+        max_terms=64,
+        rerank_size=RERANK_SIZE,
+        block_size=BLOCK_SIZE,
+        backend="auto",
+        occupation_labels=None,
+        skill_labels=None,
+        learn_weights=True,
+        random_state=0,
+    ):
+        self.weights = weights
+        self.analyzer = analyzer
+        self.max_terms = max_terms
+        self.rerank_size = rerank_size
+        self.block_size = block_size
+        self.backend = backend
+        self.occupation_labels = occupation_labels
+        self.skill_labels = skill_labels
+        self.learn_weights = learn_weights
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, slots, candidates, decisions=None) -> Matcher:
+        """Learn the vocabulary from both sides, encode them, and set the weights.
+
+        Parameters
+        ----------
+        slots : sequence of Slot
+        candidates : sequence of Candidate
+        decisions : iterable of (candidate_id, slot_id, bool), optional
+            Caseworker and employer decisions on fitted pairs (approved or accepted = True).
+
+        Returns
+        -------
+        self
+        """
+        slots = _check_profiles(slots, Slot, "slots")
+        candidates = _check_profiles(candidates, Candidate, "candidates")
+        self._check_params()
+        weights = check_weights(self.weights)
+        self.text_model_ = TextModel(self.analyzer, self.max_terms).fit(
+            [self._slot_text(s) for s in slots] + [self._candidate_text(c) for c in candidates]
+        )
+        self.adaptation_vocab_ = adaptation_vocabulary(
+            *[s.adaptations for s in slots], *[c.adaptation_needs for c in candidates]
+        )
+        self.skill_vocab_ = Vocabulary.from_labels(
+            [s.skills for s in slots] + [c.skills for c in candidates]
+        )
+        self.occupation_vocab_ = Vocabulary.from_labels(
+            [{s.occupation} - {None} for s in slots] + [c.occupations for c in candidates]
+        )
+        self.slots_ = self._encode(slots, Slot)
+        self.candidates_ = self._encode(candidates, Candidate)
+        self._index_profiles()
+        self.weights_, self.weights_source_, self.weight_report_ = weights, "hand", {}
+        if decisions is not None and self.learn_weights:
+            self._learn_weights(decisions, weights)
+        self.model_version_ = MODEL_VERSION
+        self.sklearn_version_ = sklearn.__version__
+        return self
+
+    def _check_params(self) -> None:
+        for name in ("rerank_size", "block_size"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive int, got {value!r}")
+        resolve_backend(self.backend, 0)
+
+    def _index_profiles(self) -> None:
+        """Precompute what ranking needs: transposes as CSR, rule groups, lookups by id."""
+        self.slot_vectors_t_ = self.slots_.vectors.T.tocsr()
+        self.candidate_vectors_t_ = self.candidates_.vectors.T.tocsr()
+        self.slot_groups_ = Groups(self.slots_.rules, self.slots_.rules.static_key())
+        self.candidate_groups_ = Groups(self.candidates_.rules, self.candidates_.rules.static_key())
+        self.slot_position_ = {sid: i for i, sid in enumerate(self.slots_.ids)}
+        self.candidate_position_ = {cid: i for i, cid in enumerate(self.candidates_.ids)}
+
+    def _learn_weights(self, decisions, hand_weights) -> None:
+        pairs, labels = learning.decision_pairs(
+            decisions, self.candidate_position_, self.slot_position_
+        )
+        values = self._pair_values(
+            self.candidates_, self.slots_, pairs[:, 0], pairs[:, 1], cosine=None
+        )
+        learned, report = learning.learn_weights(values, labels, hand_weights, self.random_state)
+        self.weight_report_ = report
+        if learned is not None:
+            self.weights_, self.weights_source_ = learned, "learned"
+
+    # ------------------------------------------------------------------ encoding
+    def _slot_text(self, slot: Slot) -> str:
+        occupation = [] if slot.occupation is None else [slot.occupation]
+        return " ".join(
+            [
+                slot.title,
+                *self._labels(occupation, self.occupation_labels),
+                slot.description,
+                *self._labels(sorted(slot.skills), self.skill_labels),
+            ]
+        )
+
+    def _candidate_text(self, candidate: Candidate) -> str:
+        return " ".join(
+            [
+                candidate.goals,
+                *self._labels(sorted(candidate.occupations), self.occupation_labels),
+                candidate.experience,
+                *self._labels(sorted(candidate.skills), self.skill_labels),
+            ]
+        )
+
+    @staticmethod
+    def _labels(codes, labels) -> list[str]:
+        if not labels:
+            return list(codes)
+        return [labels.get(code, code) for code in codes]
+
+    def _encode(self, profiles, kind, vocabularies=None) -> _Profiles:
+        """Encode profiles with the fitted vocabularies (labels first seen here get new columns)."""
+        vocabularies = vocabularies or self._vocabularies()
+        is_slot = kind is Slot
+        text = self._slot_text if is_slot else self._candidate_text
+        vectors = self.text_model_.transform([text(p) for p in profiles])
+        if is_slot:
+            rules = SlotRules.from_slots(profiles, vocabularies["adaptation"])
+            attrs = {
+                "hours": "hours_per_week",
+                "day": "start_date",
+                "skills": "skills",
+                "occupations": "occupation",
+            }
+            occupation_sets = [{p.occupation} - {None} for p in profiles]
+        else:
+            rules = CandidateRules.from_candidates(profiles, vocabularies["adaptation"])
+            attrs = {
+                "hours": "hours_per_week",
+                "day": "available_from",
+                "skills": "skills",
+                "occupations": "occupations",
+            }
+            occupation_sets = [p.occupations for p in profiles]
+        features = side_features(
+            profiles,
+            **attrs,
+            skill_vocab=vocabularies["skill"].extended([p.skills for p in profiles]),
+            occupation_vocab=vocabularies["occupation"].extended(occupation_sets),
+        )
+        thin = np.array([_is_thin(p) for p in profiles], dtype=bool)
+        return _Profiles([p.id for p in profiles], list(profiles), vectors, rules, features, thin)
+
+    def _vocabularies(self, *profiles) -> dict:
+        """Fitted vocabularies, extended with the labels of ``profiles`` (for ``explain``)."""
+        if not profiles:
+            return {
+                "adaptation": self.adaptation_vocab_,
+                "skill": self.skill_vocab_,
+                "occupation": self.occupation_vocab_,
+            }
+        adaptations = [
+            p.adaptations if isinstance(p, Slot) else p.adaptation_needs for p in profiles
+        ]
+        return {
+            "adaptation": adaptation_vocabulary(set(self.adaptation_vocab_), *adaptations),
+            "skill": self.skill_vocab_.extended([p.skills for p in profiles]),
+            "occupation": self.occupation_vocab_.extended([_occupations(p) for p in profiles]),
+        }
+
+    def _query_profiles(self, profiles, kind) -> tuple[_Profiles, list[int] | None]:
+        """Encode queries, reusing fitted encodings when every query is a fitted profile."""
+        fitted = self.candidates_ if kind is Candidate else self.slots_
+        lookup = self.candidate_position_ if kind is Candidate else self.slot_position_
+        positions = [lookup.get(p.id) for p in profiles]
+        if all(
+            pos is not None and (fitted.objects[pos] is p or fitted.objects[pos] == p)
+            for pos, p in zip(positions, profiles, strict=True)
+        ):
+            return _take(fitted, np.array(positions, dtype=np.int64)), positions
+        return self._encode(profiles, kind), None
+
+    # ------------------------------------------------------------------ ranking
+    def suggest_slots(self, candidates, k=10) -> list[list[Suggestion]]:
+        """Rank the fitted slots for each candidate (fitted or new; no refit needed).
+
+        Parameters
+        ----------
+        candidates : sequence of Candidate
+        k : int, default 10
+            Most suggestions per candidate.
+
+        Returns
+        -------
+        list of list of Suggestion
+            One list per candidate, best first, at most ``k``, only pairs meeting every hard rule
+            and sharing some text. A candidate with nothing in common with any open slot gets an
+            empty list.
+        """
+        check_is_fitted(self)
+        k = _check_k(k)
+        candidates = _check_profiles(candidates, Candidate, "candidates")
+        queries, _ = self._query_profiles(candidates, Candidate)
+        return self._rank(queries, self.slots_, k, query_is_candidate=True)
+
+    def suggest_candidates(self, slots, k=10) -> list[list[Suggestion]]:
+        """Rank the fitted candidates for each slot (fitted or new; no refit needed).
+
+        Parameters
+        ----------
+        slots : sequence of Slot
+        k : int, default 10
+
+        Returns
+        -------
+        list of list of Suggestion
+            One list per slot, best first, at most ``k``.
+        """
+        check_is_fitted(self)
+        k = _check_k(k)
+        slots = _check_profiles(slots, Slot, "slots")
+        queries, _ = self._query_profiles(slots, Slot)
+        return self._rank(queries, self.candidates_, k, query_is_candidate=False)
+
+    def retrieve(self, profiles, n_top=None):
+        """Text retrieval within the hard rules, before re-ranking (for benchmarks and checks).
+
+        Returns
+        -------
+        positions : int32 ndarray, shape (n_profiles, n_top)
+            Rows of the other fitted side, best first, ``-1`` padded.
+        similarity : float32 ndarray
+            Cosine similarity of the text vectors.
+        """
+        check_is_fitted(self)
+        is_candidate = bool(profiles) and isinstance(profiles[0], Candidate)
+        kind = Candidate if is_candidate else Slot
+        profiles = _check_profiles(profiles, kind, "candidates" if is_candidate else "slots")
+        queries, _ = self._query_profiles(profiles, kind)
+        index = self.slots_ if is_candidate else self.candidates_
+        return self._retrieve(
+            queries, index, slice(0, len(queries)), n_top or self.rerank_size, is_candidate
+        )
+
+    def _retrieve(self, queries, index, block, n_top, query_is_candidate):
+        q_rules = queries.rules.take(block)
+        if query_is_candidate:
+            groups, index_t = self.slot_groups_, self.slot_vectors_t_
+            static = static_mask(q_rules, groups.representatives)
+        else:
+            groups, index_t = self.candidate_groups_, self.candidate_vectors_t_
+            static = static_mask(groups.representatives, q_rules).T
+        return top_n(
+            queries.vectors[block],
+            index_t,
+            static,
+            groups.group,
+            _distance_side(q_rules),
+            _distance_side(index.rules),
+            n_top,
+            self.backend,
+        )
+
+    def _rank(self, queries, index, k, query_is_candidate) -> list[list[Suggestion]]:
+        n_top = max(k, self.rerank_size)
+        results = []
+        for start in range(0, len(queries), self.block_size):
+            block = slice(start, min(start + self.block_size, len(queries)))
+            positions, text = self._retrieve(queries, index, block, n_top, query_is_candidate)
+            results.extend(
+                self._rerank(queries, index, start, positions, text, k, query_is_candidate)
+            )
+        return results
+
+    def _rerank(self, queries, index, start, positions, text, k, query_is_candidate):
+        """Score retrieved pairs with every factor and keep each query's best ``k``."""
+        rows, slots_in_row = np.nonzero(positions >= 0)
+        q_pos, i_pos = rows + start, positions[rows, slots_in_row]
+        if query_is_candidate:
+            cands, slots, c_pos, s_pos = queries, index, q_pos, i_pos
+        else:
+            cands, slots, c_pos, s_pos = index, queries, i_pos, q_pos
+        values = self._pair_values(cands, slots, c_pos, s_pos, text[rows, slots_in_row])
+        contributions = values * weight_vector(self.weights_)
+        score = np.full(positions.shape, -np.inf)
+        score[rows, slots_in_row] = contributions.sum(axis=1)
+        pair_of = np.full(positions.shape, -1, dtype=np.int64)
+        pair_of[rows, slots_in_row] = np.arange(len(rows))
+        # Stable: equal scores keep the retrieval order (text, then position).
+        best = np.argsort(-score, axis=1, kind="stable")[:, :k]
+        km = distance_km(cands.features.latlon[c_pos], slots.features.latlon[s_pos])
+        out = []
+        for row in range(positions.shape[0]):
+            pairs = [pair_of[row, j] for j in best[row] if pair_of[row, j] >= 0]
+            out.append(
+                [
+                    self._suggestion(
+                        cands, slots, c_pos[p], s_pos[p], contributions[p], values[p], km[p]
+                    )
+                    for p in pairs
+                ]
+            )
+        return out
+
+    def _pair_values(self, cands, slots, c_pos, s_pos, cosine=None) -> np.ndarray:
+        c_pos, s_pos = np.asarray(c_pos, dtype=np.int64), np.asarray(s_pos, dtype=np.int64)
+        if cosine is None:
+            cosine = _rowwise_dot(cands.vectors[c_pos], slots.vectors[s_pos])
+        return factor_values(cands.features.take(c_pos), slots.features.take(s_pos), cosine)
+
+    def _suggestion(self, cands, slots, c, s, contributions, values, km, **extra) -> Suggestion:
+        candidate, slot = cands.objects[c], slots.objects[s]
+        low = bool(cands.thin[c] or slots.thin[s])
+        factors = dict(zip(FACTORS, contributions.tolist(), strict=True))
+        shared_skills = tuple(sorted(candidate.skills & slot.skills))
+        reasons = explaining.reasons(
+            candidate,
+            slot,
+            dict(zip(FACTORS, values.tolist(), strict=True)),
+            factors,
+            km,
+            shared_skills,
+            low,
+            extra.get("shared_terms", ()),
+        )
+        return Suggestion(
+            candidate_id=candidate.id,
+            slot_id=slot.id,
+            score=float(min(1.0, max(0.0, sum(factors.values())))),
+            factors=factors,
+            reasons=reasons,
+            shared_skills=shared_skills,
+            low_confidence=low,
+            model_version=self.model_version_,
+            **{name: value for name, value in extra.items() if name != "reasons"},
+        )
+
+    # ------------------------------------------------------------------ explaining
+    def explain(self, candidate, slot) -> Suggestion:
+        """Full breakdown for any candidate–slot pair, fitted or not.
+
+        Returns
+        -------
+        Suggestion
+            With ``factors``, ``reasons``, ``rules_met``, ``shared_terms`` and ``shared_skills``.
+            For a pair that breaks a hard rule, ``blocked_by`` names the rules, ``score`` is 0 and
+            ``factors`` show how the pair would otherwise have scored.
+        """
+        check_is_fitted(self)
+        _check_profiles([candidate], Candidate, "candidate")
+        _check_profiles([slot], Slot, "slot")
+        vocabularies = self._vocabularies(candidate, slot)
+        cands = self._encode([candidate], Candidate, vocabularies)
+        slots = self._encode([slot], Slot, vocabularies)
+        masks = {
+            name: bool(mask[0]) for name, mask in pair_rule_masks(cands.rules, slots.rules).items()
+        }
+        applies = bool(distance_applies(cands.rules, slots.rules)[0])
+        blocked = tuple(name for name in RULES if not masks[name])
+        met = tuple(name for name in RULES if masks[name] and (name != "distance" or applies))
+        values = self._pair_values(cands, slots, [0], [0])[0]
+        km = distance_km(cands.features.latlon[:1], slots.features.latlon[:1])[0]
+        terms = explaining.shared_terms(
+            self.text_model_, self._candidate_text(candidate), self._slot_text(slot)
+        )
+        suggestion = self._suggestion(
+            cands,
+            slots,
+            0,
+            0,
+            values * weight_vector(self.weights_),
+            values,
+            km,
+            shared_terms=terms,
+            rules_met=met,
+            blocked_by=blocked,
+        )
+        if blocked:
+            blocked_reasons = explaining.blocked_reasons(candidate, slot, blocked, km)
+            suggestion = replace(
+                suggestion, score=0.0, reasons=blocked_reasons + suggestion.reasons
+            )
+        return suggestion
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path, compress=3) -> None:
+        """Write the fitted model with joblib, recording model and scikit-learn versions.
+
+        ``path`` may be a filename or a binary file object (e.g. ``io.BytesIO`` for storing the
+        artefact in a database).
+        """
+        check_is_fitted(self)
+        header = {
+            "format": SAVE_FORMAT,
+            "model_version": self.model_version_,
+            "sklearn_version": sklearn.__version__,
+            "numpy_version": np.__version__,
+            # Pickled separately so versions are checked before any estimator is unpickled.
+            "payload": pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL),
+        }
+        joblib.dump(header, path, compress=compress)
+
+    @classmethod
+    def load(cls, path) -> Matcher:
+        """Read a model written by :meth:`save`.
+
+        Raises
+        ------
+        ModelVersionError
+            If it was written by another model version or scikit-learn version: refit instead.
+        """
+        if isinstance(path, (bytes, bytearray)):
+            path = io.BytesIO(path)
+        header = joblib.load(path)
+        if not isinstance(header, dict) or header.get("format") != SAVE_FORMAT:
+            raise ModelVersionError("path: not a matcher saved by Matcher.save")
+        saved = (header.get("model_version"), header.get("sklearn_version"))
+        current = (MODEL_VERSION, sklearn.__version__)
+        if saved != current:
+            raise ModelVersionError(
+                f"model saved with model version {saved[0]} and scikit-learn {saved[1]}, but this "
+                f"is model version {current[0]} with scikit-learn {current[1]}: refit the model "
+                "(Matcher().fit(slots, candidates)) and save it again"
+            )
+        matcher = pickle.loads(header["payload"])
+        if not isinstance(matcher, cls):
+            raise ModelVersionError("path: the saved object is not a Matcher")
+        return matcher
+
+
+# ---------------------------------------------------------------------- helpers
+def _check_profiles(profiles, kind, name) -> list:
+    if isinstance(profiles, (str, bytes)) or not hasattr(profiles, "__iter__"):
+        raise ValueError(f"{name} must be a sequence of {kind.__name__}")
+    profiles = list(profiles)
+    seen = set()
+    for profile in profiles:
+        if not isinstance(profile, kind):
+            raise ValueError(f"{name} must contain {kind.__name__} objects, got {profile!r:.80}")
+        if profile.id in seen:
+            raise ValueError(f"{name}: duplicate id {profile.id!r}")
+        seen.add(profile.id)
+    return profiles
+
+
+def _check_k(k) -> int:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k must be a positive int, got {k!r}")
+    return int(k)
+
+
+def _occupations(profile) -> set:
+    if isinstance(profile, Slot):
+        return {profile.occupation} - {None}
+    return set(profile.occupations)
+
+
+def _is_thin(profile) -> bool:
+    """Too little to go on: fewer than ``MIN_PROFILE_ITEMS`` words, skills and occupations."""
+    if isinstance(profile, Slot):
+        words = _WORD.findall(f"{profile.title} {profile.description}")
+        items = len(words) + len(profile.skills) + (profile.occupation is not None)
+    else:
+        words = _WORD.findall(f"{profile.goals} {profile.experience}")
+        items = len(words) + len(profile.skills) + len(profile.occupations)
+    return items < MIN_PROFILE_ITEMS
+
+
+def _take(profiles: _Profiles, positions) -> _Profiles:
+    return _Profiles(
+        [profiles.ids[p] for p in positions],
+        [profiles.objects[p] for p in positions],
+        profiles.vectors[positions],
+        profiles.rules.take(positions),
+        profiles.features.take(positions),
+        profiles.thin[positions],
+    )
+
+
+def _distance_side(rules) -> Side:
+    if isinstance(rules, CandidateRules):
+        return Side(rules.xyz, rules.limited, rules.min_dot)
+    return Side(rules.xyz, rules.located, np.full(len(rules), -np.inf))
+
+
+def _rowwise_dot(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
+    return np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()
