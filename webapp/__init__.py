@@ -1,0 +1,80 @@
+"""Arbeidsbro web application."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from webapp import config as config_module
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: configuration → extensions → blueprints → error handlers → commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(config_module.from_environment(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    logging.getLogger("arbeidsbro").setLevel(logging.INFO)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from webapp import models  # noqa: F401 - every model on the metadata before migrate sees it
+    from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from webapp.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page says it already
+    login_manager.session_protection = "strong"
+    limiter.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+
+def register_blueprints(app: Flask) -> None:
+    from webapp.admin.routes import bp as admin_bp
+    from webapp.api.routes import bp as api_bp
+    from webapp.auth.routes import bp as auth_bp
+    from webapp.caseworker.routes import bp as caseworker_bp
+    from webapp.employer.routes import bp as employer_bp
+    from webapp.main.routes import bp as main_bp
+    from webapp.school.routes import bp as school_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(employer_bp, url_prefix="/arbeidsgiver")
+    app.register_blueprint(caseworker_bp, url_prefix="/veileder")
+    app.register_blueprint(school_bp, url_prefix="/skole")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api")
+
+
+def register_request_hooks(app: Flask) -> None:
+    from webapp.navigation import inject_navigation
+    from webapp.security import apply_security_headers
+
+    app.after_request(apply_security_headers)
+    app.context_processor(inject_navigation)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from webapp.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from webapp.commands import register
+
+    register(app)

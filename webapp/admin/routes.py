@@ -1,0 +1,171 @@
+"""The municipality's administration: organisations, users, the audit log and the figures."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+from wtforms.fields import SelectChoice
+
+from webapp.admin.forms import InviteUserForm, OrganisationForm
+from webapp.extensions import db
+from webapp.forms import ConfirmForm
+from webapp.models import AuditEvent, Organisation, Role, User
+from webapp.security import role_required
+from webapp.services import accounts, stats
+from webapp.services.errors import DomainError
+from webapp.views import show_domain_error
+
+bp = Blueprint("admin", __name__)
+PER_PAGE = 25
+
+
+@bp.before_request
+@role_required(Role.ADMIN)
+def require_admin():
+    """Every page here is for the municipality's administrators."""
+
+
+@bp.route("/")
+def home():
+    return render_template("admin/home.html", figures=stats.dashboard())
+
+
+@bp.route("/organisasjoner")
+def organisations():
+    status = request.args.get("status", "")
+    kind = request.args.get("kind", "")
+    query = request.args.get("q", "").strip()
+    stmt = select(Organisation).order_by(Organisation.approved_at.is_not(None), Organisation.name)
+    if status == "pending":
+        stmt = stmt.where(Organisation.approved_at.is_(None))
+    elif status == "approved":
+        stmt = stmt.where(Organisation.approved_at.is_not(None))
+    if kind:
+        stmt = stmt.where(Organisation.kind == kind)
+    if query:
+        pattern = f"%{query}%"
+        stmt = stmt.where(
+            or_(Organisation.name.ilike(pattern), Organisation.org_number.ilike(pattern))
+        )
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "admin/organisations.html",
+        page=page,
+        status=status,
+        kind=kind,
+        q=query,
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/organisasjoner/ny", methods=["GET", "POST"])
+def organisation_new():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            organisation = accounts.create_organisation(
+                current_user,
+                kind=form.kind.data,
+                name=form.name.data.strip(),
+                org_number=form.org_number.data,
+                municipality=form.municipality.data.strip(),
+                contact_email=(form.contact_email.data or "").strip(),
+                description=form.description.data or "",
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Organisasjonen er opprettet."), "success")
+            return redirect(url_for("admin.organisation_detail", organisation_id=organisation.id))
+    return render_template("admin/organisation_new.html", form=form)
+
+
+@bp.route("/organisasjoner/<int:organisation_id>")
+def organisation_detail(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    return render_template(
+        "admin/organisation_detail.html", organisation=organisation, confirm=ConfirmForm()
+    )
+
+
+@bp.route("/organisasjoner/<int:organisation_id>/godkjenn", methods=["POST"])
+def organisation_approve(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            accounts.approve_organisation(current_user, organisation)
+        except DomainError as error:
+            flash(error.message, "danger")
+        else:
+            flash(_("%(name)s er godkjent.", name=organisation.name), "success")
+    return redirect(url_for("admin.organisation_detail", organisation_id=organisation.id))
+
+
+def _invite_form() -> InviteUserForm:
+    form = InviteUserForm()
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    form.organisation_id.choices = [SelectChoice(o.id, o.name) for o in organisations]
+    return form
+
+
+@bp.route("/brukere", methods=["GET", "POST"])
+def users():
+    form = _invite_form()
+    invite_link = None
+    if form.validate_on_submit():
+        organisation = db.get_or_404(Organisation, form.organisation_id.data)
+        try:
+            user, token = accounts.invite_user(
+                current_user,
+                organisation,
+                email=form.email.data,
+                name=form.name.data,
+                is_admin=form.is_admin.data,
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            invite_link = url_for("auth.accept_invite", token=token, _external=True)
+            flash(_("%(name)s er invitert.", name=user.name), "success")
+    query = request.args.get("q", "").strip()
+    stmt = select(User).join(User.organisation).order_by(Organisation.name, User.name)
+    if query:
+        pattern = f"%{query}%"
+        stmt = stmt.where(or_(User.name.ilike(pattern), User.email.ilike(pattern)))
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "admin/users.html",
+        form=form,
+        page=page,
+        q=query,
+        invite_link=invite_link,
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/brukere/<int:user_id>/aktiv", methods=["POST"])
+def user_set_active(user_id: int):
+    user = db.get_or_404(User, user_id)
+    activate = request.form.get("active") == "1"
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        accounts.set_active(current_user, user, activate)
+    except DomainError as error:
+        flash(error.message, "danger")
+    else:
+        message = _("%(name)s er aktivert.") if activate else _("%(name)s er deaktivert.")
+        flash(message % {"name": user.name}, "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/logg")
+def audit_log():
+    action = request.args.get("action", "").strip()
+    stmt = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if action:
+        stmt = stmt.where(AuditEvent.action.startswith(action))
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render_template("admin/audit_log.html", page=page, action=action)

@@ -1,0 +1,91 @@
+"""Command-line tasks: ``flask seed …`` and ``flask users …`` (``flask db`` is Migrate's)."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app, url_for
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.models import Organisation, OrganisationKind
+from webapp.services import accounts
+from webapp.services.errors import DomainError
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(seed)
+    app.cli.add_command(users)
+
+
+@click.group(help="Fill the database with taxonomies, the demo or synthetic data.")
+def seed():
+    pass
+
+
+@seed.command("taxonomy", help="Load the taxonomies from seeds/data (idempotent).")
+def seed_taxonomy():
+    from seeds.taxonomy import load_taxonomies
+
+    for table, count in load_taxonomies().items():
+        click.echo(f"{table}: {count}")
+
+
+@seed.command("demo", help="Load the Lørenskog demo (idempotent, deterministic).")
+def seed_demo():
+    from seeds.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+
+    counts = seed_demo()
+    click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
+    click.echo(f"Demo logins (password '{DEMO_PASSWORD}'):")
+    for role, (email, _name) in DEMO_LOGINS.items():
+        click.echo(f"  {role:20} {email}")
+
+
+@seed.command("synthetic", help="Generate large synthetic data for benchmarks.")
+@click.option("--candidates", type=click.IntRange(0, 1_000_000), default=1000, show_default=True)
+@click.option("--slots", type=click.IntRange(0, 1_000_000), default=500, show_default=True)
+@click.option("--seed", "random_seed", type=int, default=7, show_default=True)
+def seed_synthetic(candidates: int, slots: int, random_seed: int):
+    from seeds.synthetic import seed_synthetic
+
+    with click.progressbar(length=1, label="Writing synthetic rows") as bar:
+        counts = seed_synthetic(candidates, slots, seed=random_seed)
+        bar.update(1)
+    click.echo(f"Added {counts['candidates']} candidates and {counts['slots']} slots.")
+
+
+@click.group(help="Manage user accounts.")
+def users():
+    pass
+
+
+@users.command("invite", help="Invite a user to an organisation and print the one-time link.")
+@click.option("--organisation", "organisation_name", required=True, help="Organisation name.")
+@click.option(
+    "--kind",
+    type=click.Choice([k.value for k in OrganisationKind]),
+    default=None,
+    help="Create the organisation with this kind if it does not exist (bootstrap).",
+)
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--admin", "is_admin", is_flag=True, help="Organisation admin (may invite others).")
+def users_invite(organisation_name: str, kind: str | None, email: str, name: str, is_admin: bool):
+    organisation = db.session.scalar(
+        select(Organisation).where(Organisation.name == organisation_name)
+    )
+    if organisation is None and kind is None:
+        raise click.ClickException(
+            f"No organisation named {organisation_name!r}; add --kind to create it."
+        )
+    try:
+        if organisation is None:
+            organisation = accounts.create_organisation(None, kind=kind, name=organisation_name)
+        _user, token = accounts.invite_user(
+            None, organisation, email=email, name=name, is_admin=is_admin
+        )
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    base_url = current_app.config["BASE_URL"] or "http://localhost:5000"
+    with current_app.test_request_context(base_url=base_url):
+        click.echo(url_for("auth.accept_invite", token=token, _external=True))

@@ -1,0 +1,63 @@
+"""Error pages in the user's language, and JSON errors for the API."""
+
+from __future__ import annotations
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from webapp.extensions import db
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _titles() -> dict[int, str]:
+    return {
+        400: _("Ugyldig forespørsel"),
+        403: _("Ingen tilgang"),
+        404: _("Fant ikke siden"),
+        405: _("Metoden er ikke tillatt"),
+        413: _("For stor forespørsel"),
+        429: _("For mange forsøk"),
+        500: _("Noe gikk galt"),
+    }
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("Forespørselen kunne ikke behandles. Gå tilbake og prøv igjen."),
+        403: _("Du har ikke tilgang til denne siden."),
+        404: _("Siden finnes ikke, eller du har ikke tilgang til den."),
+        405: _("Denne handlingen kan ikke gjøres på denne måten."),
+        413: _("Det du sendte er for stort."),
+        429: _("Du har prøvd for mange ganger. Vent litt og prøv igjen."),
+        500: _("Det oppstod en feil hos oss. Prøv igjen om litt."),
+    }
+
+
+def render_error(code: int, message: str | None = None):
+    message = message or _messages().get(code, _messages()[500])
+    title = _titles().get(code, _titles()[500])
+    if _wants_json():
+        return jsonify(error={"code": code, "title": title, "message": message}), code
+    return render_template("error.html", code=code, title=title, message=message), code
+
+
+def register(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400, _("Skjemaet var utløpt eller ugyldig. Last inn siden på nytt og prøv igjen.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_error(error.code or 500)
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(error):
+        db.session.rollback()
+        return render_error(500)

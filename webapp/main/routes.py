@@ -1,0 +1,83 @@
+"""Pages for everyone: the front door, health, profile, colleagues, statements."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select, text
+
+from webapp.admin.forms import InviteUserForm
+from webapp.extensions import db
+from webapp.models import User
+from webapp.navigation import home_endpoint
+from webapp.security import org_admin_required
+from webapp.services import accounts
+from webapp.services.errors import DomainError
+from webapp.views import show_domain_error
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for(home_endpoint(current_user.role)))
+    return render_template("main/index.html")
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means "not reachable"
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.route("/tilgjengelighet")
+def accessibility():
+    return render_template("main/accessibility.html")
+
+
+@bp.route("/personvern")
+def privacy():
+    return render_template("main/privacy.html")
+
+
+@bp.route("/konto")
+@login_required
+def profile():
+    return render_template("main/profile.html")
+
+
+@bp.route("/kolleger", methods=["GET", "POST"])
+@org_admin_required
+def colleagues():
+    organisation = current_user.organisation
+    form = InviteUserForm()
+    del form.organisation_id  # colleagues join the inviter's own organisation
+    invite_link = None
+    if form.validate_on_submit():
+        try:
+            user, token = accounts.invite_user(
+                current_user,
+                organisation,
+                email=form.email.data,
+                name=form.name.data,
+                is_admin=form.is_admin.data,
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            invite_link = url_for("auth.accept_invite", token=token, _external=True)
+            flash(_("%(name)s er invitert.", name=user.name), "success")
+            form = InviteUserForm(formdata=None)
+            del form.organisation_id
+    members = db.session.scalars(
+        select(User).where(User.organisation_id == organisation.id).order_by(User.name)
+    ).all()
+    return render_template(
+        "main/colleagues.html", form=form, members=members, invite_link=invite_link
+    )

@@ -1,0 +1,64 @@
+"""All models, imported here so Alembic and the app see one complete metadata."""
+
+from webapp.models.audit import AuditEvent
+from webapp.models.base import utcnow
+from webapp.models.candidate import Candidate, CandidateStatus
+from webapp.models.matching import (
+    ModelArtifact,
+    Placement,
+    PlacementOutcome,
+    PlacementStatus,
+    Suggestion,
+    SuggestionStatus,
+)
+from webapp.models.organisation import (
+    ROLE_OF_KIND,
+    Organisation,
+    OrganisationKind,
+    Role,
+    Site,
+    User,
+)
+from webapp.models.school import Partnership, PartnershipMessage, PartnershipStatus, SchoolNeed
+from webapp.models.slot import Slot, SlotStatus
+from webapp.models.taxonomy import (
+    Adaptation,
+    LanguageLevel,
+    Occupation,
+    PostalPlace,
+    ProgramArea,
+    Skill,
+    SlotKind,
+)
+
+__all__ = [
+    "ROLE_OF_KIND",
+    "Adaptation",
+    "AuditEvent",
+    "Candidate",
+    "CandidateStatus",
+    "LanguageLevel",
+    "ModelArtifact",
+    "Occupation",
+    "Organisation",
+    "OrganisationKind",
+    "Partnership",
+    "PartnershipMessage",
+    "PartnershipStatus",
+    "Placement",
+    "PlacementOutcome",
+    "PlacementStatus",
+    "PostalPlace",
+    "ProgramArea",
+    "Role",
+    "SchoolNeed",
+    "Site",
+    "Skill",
+    "Slot",
+    "SlotKind",
+    "SlotStatus",
+    "Suggestion",
+    "SuggestionStatus",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,93 @@
+"""Suggestions from the matching engine and the placements they turn into."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.base import TimestampMixin, utcnow
+
+
+class SuggestionStatus(StrEnum):
+    SUGGESTED = "suggested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class PlacementStatus(StrEnum):
+    PLANNED = "planned"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    ENDED_EARLY = "ended_early"
+
+
+class PlacementOutcome(StrEnum):
+    EMPLOYMENT = "employment"
+    APPRENTICESHIP_CONTRACT = "apprenticeship_contract"
+    EDUCATION = "education"
+    FURTHER_TRAINING = "further_training"
+    NONE = "none"
+    OTHER = "other"
+
+
+class Suggestion(TimestampMixin, db.Model):
+    __tablename__ = "suggestion"
+    __table_args__ = (UniqueConstraint("candidate_id", "slot_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidate.id", ondelete="CASCADE"), index=True
+    )
+    slot_id: Mapped[int] = mapped_column(ForeignKey("slot.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float]
+    factors: Mapped[dict] = mapped_column(JSON, default=dict)
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    model_version: Mapped[str] = mapped_column(String(40), default="")
+    status: Mapped[str] = mapped_column(String(12), default=SuggestionStatus.SUGGESTED, index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]
+    reason_code: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    proposed_at: Mapped[datetime | None]
+    answer_due: Mapped[date | None]
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    answered_at: Mapped[datetime | None]
+
+    candidate = relationship("Candidate")
+    slot = relationship("Slot")
+
+
+class Placement(TimestampMixin, db.Model):
+    __tablename__ = "placement"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    suggestion_id: Mapped[int | None] = mapped_column(ForeignKey("suggestion.id"), unique=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("slot.id"), index=True)
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    follow_up_date: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(12), default=PlacementStatus.PLANNED, index=True)
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    candidate = relationship("Candidate")
+    slot = relationship("Slot")
+    suggestion = relationship("Suggestion")
+
+
+class ModelArtifact(db.Model):
+    """A fitted matching model, stored so every web process serves the same version."""
+
+    __tablename__ = "model_artifact"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(40), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)

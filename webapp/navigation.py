@@ -1,0 +1,45 @@
+"""The navigation each role sees, built once per request for the shared layout."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.models import Role
+
+# (endpoint, label) per role; the first entry is the role's home page.
+NAVIGATION = {
+    Role.EMPLOYER: [("employer.home", _l("Oversikt"))],
+    Role.CASEWORKER: [("caseworker.home", _l("Oversikt"))],
+    Role.SCHOOL: [("school.home", _l("Oversikt"))],
+    Role.ADMIN: [
+        ("admin.home", _l("Oversikt")),
+        ("admin.organisations", _l("Organisasjoner")),
+        ("admin.users", _l("Brukere")),
+        ("admin.audit_log", _l("Logg")),
+    ],
+}
+
+
+def home_endpoint(role: Role) -> str:
+    return NAVIGATION[role][0][0]
+
+
+def inject_navigation() -> dict:
+    from webapp.auth.forms import LanguageForm
+    from webapp.forms import ConfirmForm
+
+    common = {
+        "current_endpoint": request.endpoint,
+        "current_locale": str(get_locale() or "nb"),
+        "language_form": LanguageForm(formdata=None, language=str(get_locale() or "nb")),
+        "logout_form": ConfirmForm(formdata=None),
+    }
+    if not current_user.is_authenticated:
+        return {"navigation": [], **common}
+    items = list(NAVIGATION[current_user.role])
+    if current_user.is_admin and current_user.role != Role.ADMIN:
+        items.append(("main.colleagues", _l("Kolleger")))
+    return {"navigation": items, **common}

@@ -1,0 +1,1 @@
+"""The domain layer: rules, transactions and audit. Views call these; these never render."""

@@ -1,0 +1,54 @@
+"""Aggregate figures for the admin dashboard. Counts only: never a list of people."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from webapp.extensions import db
+from webapp.models import (
+    Candidate,
+    CandidateStatus,
+    Organisation,
+    Placement,
+    PlacementStatus,
+    Slot,
+    SlotStatus,
+)
+
+# A cell that counts fewer people than this is suppressed (DESIGN.md §5).
+SUPPRESS_BELOW = 5
+
+
+def suppress(count: int) -> int | None:
+    return count if count == 0 or count >= SUPPRESS_BELOW else None
+
+
+def dashboard() -> dict:
+    def count(stmt) -> int:
+        return db.session.scalar(stmt) or 0
+
+    return {
+        "organisations_pending": count(
+            select(func.count()).select_from(Organisation).where(Organisation.approved_at.is_(None))
+        ),
+        "slots_open": count(
+            select(func.count()).select_from(Slot).where(Slot.status == SlotStatus.OPEN)
+        ),
+        "places_offered": count(
+            select(func.coalesce(func.sum(Slot.capacity), 0)).where(Slot.status == SlotStatus.OPEN)
+        ),
+        "candidates_active": suppress(
+            count(
+                select(func.count())
+                .select_from(Candidate)
+                .where(Candidate.status == CandidateStatus.ACTIVE)
+            )
+        ),
+        "placements_active": suppress(
+            count(
+                select(func.count())
+                .select_from(Placement)
+                .where(Placement.status.in_([PlacementStatus.PLANNED, PlacementStatus.ACTIVE]))
+            )
+        ),
+    }
