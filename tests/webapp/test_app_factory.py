@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_test_app
 from factories import PASSWORD, make_user
+from support import make_test_app
 
 from webapp import create_app
 from webapp.config import normalise_database_url

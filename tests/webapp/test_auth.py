@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import submit
 from factories import PASSWORD, make_organisation, make_user
+from support import submit
 
 from webapp.models import OrganisationKind, User
 from webapp.services import accounts

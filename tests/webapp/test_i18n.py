@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from babel.messages.pofile import read_po
-from conftest import submit
 from factories import PASSWORD, make_user
+from support import submit
 
 ROOT = Path(__file__).resolve().parents[2]
 

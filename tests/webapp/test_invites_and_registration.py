@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import submit
 from factories import PASSWORD, make_organisation, make_user
 from itsdangerous import URLSafeTimedSerializer
+from support import submit
 
 from webapp.models import AuditEvent, Organisation, OrganisationKind, User
 from webapp.services import accounts

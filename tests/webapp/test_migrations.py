@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import make_test_app
 from flask_migrate import downgrade, upgrade
+from support import make_test_app
 
 from webapp.extensions import db
 
