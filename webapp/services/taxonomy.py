@@ -1,0 +1,73 @@
+"""The taxonomies as form choices and look-ups, labelled in the user's language."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from wtforms.fields import SelectChoice
+
+from webapp.extensions import db
+from webapp.models import (
+    Adaptation,
+    LanguageLevel,
+    Occupation,
+    PostalPlace,
+    ProgramArea,
+    Skill,
+    SlotKind,
+)
+
+
+def _choices(rows, *, optgroup=None) -> list[SelectChoice]:
+    return [
+        SelectChoice(row.code, row.label, optgroup=optgroup(row) if optgroup else None)
+        for row in rows
+    ]
+
+
+def kind_choices() -> list[SelectChoice]:
+    return _choices(db.session.scalars(select(SlotKind).order_by(SlotKind.sort_order)))
+
+
+def level_choices() -> list[SelectChoice]:
+    return _choices(db.session.scalars(select(LanguageLevel).order_by(LanguageLevel.rank)))
+
+
+def adaptation_choices() -> list[SelectChoice]:
+    rows = db.session.scalars(select(Adaptation)).all()
+    return _choices(sorted(rows, key=lambda row: row.label))
+
+
+def skill_choices() -> list[SelectChoice]:
+    rows = db.session.scalars(select(Skill)).all()
+    return _choices(sorted(rows, key=lambda row: row.label))
+
+
+def occupation_choices() -> list[SelectChoice]:
+    """Trades and occupations, grouped by programme area for a long but scannable list."""
+    areas = {area.code: area.label for area in db.session.scalars(select(ProgramArea))}
+    rows = sorted(
+        db.session.scalars(select(Occupation)).all(),
+        key=lambda row: (areas.get(row.program_area_code, ""), row.label),
+    )
+    return _choices(rows, optgroup=lambda row: areas.get(row.program_area_code))
+
+
+def program_area_choices() -> list[SelectChoice]:
+    rows = db.session.scalars(select(ProgramArea)).all()
+    return _choices(sorted(rows, key=lambda row: row.label))
+
+
+def level_rank(code: str) -> int:
+    return db.session.scalar(select(LanguageLevel.rank).where(LanguageLevel.code == code)) or 0
+
+
+def postal_place(code: str | None) -> PostalPlace | None:
+    return db.session.get(PostalPlace, code.strip()) if code else None
+
+
+def by_codes(model, codes) -> list:
+    """The taxonomy rows for these codes, in the order given (unknown codes are skipped)."""
+    if not codes:
+        return []
+    rows = {row.code: row for row in db.session.scalars(select(model).where(model.code.in_(codes)))}
+    return [rows[code] for code in codes if code in rows]
