@@ -49,6 +49,7 @@ BLOCK_SIZE = 4096
 _WORD = re.compile(r"\w\w+")
 #: A profile with fewer words + skills + occupations than this is flagged low-confidence.
 MIN_PROFILE_ITEMS = 3
+_RULES_WITHOUT_DISTANCE = tuple(rule for rule in RULES if rule != "distance")
 
 
 class ModelVersionError(ValueError):
@@ -152,7 +153,8 @@ class Matcher(BaseEstimator):
         candidates = _check_profiles(candidates, Candidate, "candidates")
         self._check_params()
         weights = check_weights(self.weights)
-        self.text_model_ = TextModel(self.analyzer, self.max_terms).fit(
+        self.text_model_ = TextModel(self.analyzer, self.max_terms)
+        vectors = self.text_model_.fit_transform(
             [self._slot_text(s) for s in slots] + [self._candidate_text(c) for c in candidates]
         )
         self.adaptation_vocab_ = adaptation_vocabulary(
@@ -164,8 +166,8 @@ class Matcher(BaseEstimator):
         self.occupation_vocab_ = Vocabulary.from_labels(
             [{s.occupation} - {None} for s in slots] + [c.occupations for c in candidates]
         )
-        self.slots_ = self._encode(slots, Slot)
-        self.candidates_ = self._encode(candidates, Candidate)
+        self.slots_ = self._encode(slots, Slot, vectors=vectors[: len(slots)])
+        self.candidates_ = self._encode(candidates, Candidate, vectors=vectors[len(slots) :])
         self._index_profiles()
         self.weights_, self.weights_source_, self.weight_report_ = weights, "hand", {}
         if decisions is not None and self.learn_weights:
@@ -230,12 +232,13 @@ class Matcher(BaseEstimator):
             return list(codes)
         return [labels.get(code, code) for code in codes]
 
-    def _encode(self, profiles, kind, vocabularies=None) -> _Profiles:
+    def _encode(self, profiles, kind, vocabularies=None, vectors=None) -> _Profiles:
         """Encode profiles with the fitted vocabularies (labels first seen here get new columns)."""
         vocabularies = vocabularies or self._vocabularies()
         is_slot = kind is Slot
-        text = self._slot_text if is_slot else self._candidate_text
-        vectors = self.text_model_.transform([text(p) for p in profiles])
+        if vectors is None:
+            text = self._slot_text if is_slot else self._candidate_text
+            vectors = self.text_model_.transform([text(p) for p in profiles])
         if is_slot:
             rules = SlotRules.from_slots(profiles, vocabularies["adaptation"])
             attrs = {
@@ -400,19 +403,31 @@ class Matcher(BaseEstimator):
         pair_of[rows, slots_in_row] = np.arange(len(rows))
         # Stable: equal scores keep the retrieval order (text, then position).
         best = np.argsort(-score, axis=1, kind="stable")[:, :k]
-        km = distance_km(cands.features.latlon[c_pos], slots.features.latlon[s_pos])
-        out = []
-        for row in range(positions.shape[0]):
-            pairs = [pair_of[row, j] for j in best[row] if pair_of[row, j] >= 0]
-            out.append(
-                [
-                    self._suggestion(
-                        cands, slots, c_pos[p], s_pos[p], contributions[p], values[p], km[p]
-                    )
-                    for p in pairs
-                ]
+        chosen = np.take_along_axis(pair_of, best, axis=1)
+        per_row = (chosen >= 0).sum(axis=1).tolist()
+        # Row-major order: each row's chosen pairs, best first. Only these become objects.
+        sel = chosen[chosen >= 0]
+        c_sel, s_sel = c_pos[sel], s_pos[sel]
+        km = distance_km(cands.features.latlon[c_sel], slots.features.latlon[s_sel]).tolist()
+        applies = (cands.rules.limited[c_sel] & slots.rules.located[s_sel]).tolist()
+        low = (cands.thin[c_sel] | slots.thin[s_sel]).tolist()
+        values, contributions = values[sel].tolist(), contributions[sel].tolist()
+        c_objects, s_objects = cands.objects, slots.objects
+        c_sel, s_sel = c_sel.tolist(), s_sel.tolist()
+        suggestions = [
+            self._suggestion(
+                c_objects[c_sel[p]],
+                s_objects[s_sel[p]],
+                contributions[p],
+                values[p],
+                km[p],
+                low[p],
+                rules_met=RULES if applies[p] else _RULES_WITHOUT_DISTANCE,
             )
-        return out
+            for p in range(len(sel))
+        ]
+        bounds = np.concatenate([[0], np.cumsum(per_row)]).tolist()
+        return [suggestions[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
 
     def _pair_values(self, cands, slots, c_pos, s_pos, cosine=None) -> np.ndarray:
         c_pos, s_pos = np.asarray(c_pos, dtype=np.int64), np.asarray(s_pos, dtype=np.int64)
@@ -420,32 +435,37 @@ class Matcher(BaseEstimator):
             cosine = _rowwise_dot(cands.vectors[c_pos], slots.vectors[s_pos])
         return factor_values(cands.features.take(c_pos), slots.features.take(s_pos), cosine)
 
-    def _suggestion(self, cands, slots, c, s, contributions, values, km, **extra) -> Suggestion:
-        candidate, slot = cands.objects[c], slots.objects[s]
-        low = bool(cands.thin[c] or slots.thin[s])
-        factors = dict(zip(FACTORS, contributions.tolist(), strict=True))
-        shared_skills = tuple(sorted(candidate.skills & slot.skills))
-        reasons = explaining.reasons(
-            candidate,
-            slot,
-            dict(zip(FACTORS, values.tolist(), strict=True)),
-            factors,
-            km,
-            shared_skills,
-            low,
-            extra.get("shared_terms", ()),
-        )
-        return Suggestion(
-            candidate_id=candidate.id,
-            slot_id=slot.id,
-            score=float(min(1.0, max(0.0, sum(factors.values())))),
-            factors=factors,
-            reasons=reasons,
-            shared_skills=shared_skills,
-            low_confidence=low,
-            model_version=self.model_version_,
-            **{name: value for name, value in extra.items() if name != "reasons"},
-        )
+    def _suggestion(self, candidate, slot, contributions, values, km, low, **extra) -> Suggestion:
+        """Build one Suggestion from a scored pair (lists of factor contributions and values)."""
+        if candidate.skills and slot.skills:
+            shared_skills = tuple(sorted(candidate.skills & slot.skills))
+        else:
+            shared_skills = ()
+        score = sum(contributions)
+        fields = {
+            "candidate_id": candidate.id,
+            "slot_id": slot.id,
+            "score": 1.0 if score > 1.0 else max(0.0, score),
+            "factors": dict(zip(FACTORS, contributions, strict=True)),
+            "reasons": explaining.reasons(
+                candidate,
+                slot,
+                values,
+                contributions,
+                km,
+                shared_skills,
+                low,
+                extra.get("shared_terms", ()),
+            ),
+            "blocked_by": (),
+            "rules_met": (),
+            "shared_terms": (),
+            "shared_skills": shared_skills,
+            "low_confidence": low,
+            "model_version": self.model_version_,
+            **extra,
+        }
+        return _new_suggestion(fields)
 
     # ------------------------------------------------------------------ explaining
     def explain(self, candidate, slot) -> Suggestion:
@@ -471,18 +491,17 @@ class Matcher(BaseEstimator):
         blocked = tuple(name for name in RULES if not masks[name])
         met = tuple(name for name in RULES if masks[name] and (name != "distance" or applies))
         values = self._pair_values(cands, slots, [0], [0])[0]
-        km = distance_km(cands.features.latlon[:1], slots.features.latlon[:1])[0]
+        km = float(distance_km(cands.features.latlon[:1], slots.features.latlon[:1])[0])
         terms = explaining.shared_terms(
             self.text_model_, self._candidate_text(candidate), self._slot_text(slot)
         )
         suggestion = self._suggestion(
-            cands,
-            slots,
-            0,
-            0,
-            values * weight_vector(self.weights_),
-            values,
+            candidate,
+            slot,
+            (values * weight_vector(self.weights_)).tolist(),
+            values.tolist(),
             km,
+            bool(cands.thin[0] or slots.thin[0]),
             shared_terms=terms,
             rules_met=met,
             blocked_by=blocked,
@@ -541,6 +560,17 @@ class Matcher(BaseEstimator):
 
 
 # ---------------------------------------------------------------------- helpers
+def _new_suggestion(fields: dict) -> Suggestion:
+    """Suggestion without the frozen dataclass's per-field ``object.__setattr__`` calls.
+
+    A full re-match builds a million of these; every field here comes from the engine itself,
+    so the checks a public constructor would make are not needed.
+    """
+    suggestion = object.__new__(Suggestion)
+    suggestion.__dict__.update(fields)
+    return suggestion
+
+
 def _check_profiles(profiles, kind, name) -> list:
     if isinstance(profiles, (str, bytes)) or not hasattr(profiles, "__iter__"):
         raise ValueError(f"{name} must be a sequence of {kind.__name__}")

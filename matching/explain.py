@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .rules import LEVEL_RANK
-from .scoring import NEUTRAL
+from .scoring import FACTORS
 from .types import LANGUAGE_SUPPORT
 
 #: A factor value from which hours or start date are called a good fit.
@@ -29,36 +29,46 @@ def reason(key: str, **params) -> dict:
     return {"key": key, "params": params}
 
 
+TEXT, SKILLS, OCCUPATION, HOURS, START, DISTANCE = range(len(FACTORS))
+
+
 def reasons(candidate, slot, values, contributions, km, shared_skills, low, shared_terms=()):
-    """Reasons for a scored pair (see the module docstring for the format)."""
+    """Reasons for a scored pair (see the module docstring for the format).
+
+    ``values`` and ``contributions`` are sequences in :data:`matching.scoring.FACTORS` order.
+    Written flat because a full re-match calls it a million times.
+    """
     found = []  # (contribution, reason)
-    if values["text_similarity"] > 0:
-        params = {"similarity": round(values["text_similarity"], SIMILARITY_DECIMALS)}
+    if values[TEXT] > 0:
+        params = {"similarity": round(values[TEXT], SIMILARITY_DECIMALS)}
         if shared_terms:
             params["terms"] = list(shared_terms[:MAX_LISTED])
-        found.append((contributions["text_similarity"], reason("similar_text", **params)))
+        found.append((contributions[TEXT], {"key": "similar_text", "params": params}))
     if shared_skills:
-        found.append(
-            (
-                contributions["skill_overlap"],
-                reason(
-                    "shared_skills",
-                    skills=list(shared_skills[:MAX_LISTED]),
-                    count=len(shared_skills),
-                ),
-            )
-        )
-    if slot.occupation is not None and slot.occupation in candidate.occupations:
-        found.append(
-            (
-                contributions["occupation_match"],
-                reason("occupation_match", occupation=slot.occupation),
-            )
-        )
-    found.extend(_practical_reasons(candidate, slot, values, contributions, km))
-    found.sort(key=lambda item: -item[0])
+        params = {"skills": list(shared_skills[:MAX_LISTED]), "count": len(shared_skills)}
+        found.append((contributions[SKILLS], {"key": "shared_skills", "params": params}))
+    if values[OCCUPATION] == 1.0:
+        params = {"occupation": slot.occupation}
+        found.append((contributions[OCCUPATION], {"key": "occupation_match", "params": params}))
+    hours_known = candidate.hours_per_week is not None and slot.hours_per_week is not None
+    if hours_known and values[HOURS] >= GOOD_FIT:
+        params = {"candidate_hours": candidate.hours_per_week, "slot_hours": slot.hours_per_week}
+        found.append((contributions[HOURS], {"key": "hours_fit", "params": params}))
+    dates_known = candidate.available_from is not None and slot.start_date is not None
+    if dates_known and values[START] >= GOOD_FIT:
+        params = {
+            "start_date": slot.start_date.isoformat(),
+            "available_from": candidate.available_from.isoformat(),
+        }
+        found.append((contributions[START], {"key": "start_fit", "params": params}))
+    if km == km:  # not nan: both locations known
+        params = {"distance_km": round(km, DISTANCE_DECIMALS)}
+        found.append((contributions[DISTANCE], {"key": "distance", "params": params}))
+    found.sort(key=_first, reverse=True)
     out = [r for _, r in found]
-    if _level_waived(candidate, slot):
+    if low:
+        out.insert(0, {"key": "low_confidence", "params": {}})
+    if slot.norwegian_level != "none" and _level_waived(candidate, slot):
         out.append(
             reason(
                 "language_support_offered",
@@ -66,54 +76,30 @@ def reasons(candidate, slot, values, contributions, km, shared_skills, low, shar
                 candidate_level=candidate.norwegian_level,
             )
         )
-    out.extend(_missing(candidate, slot, values))
-    if low:
-        out.insert(0, reason("low_confidence"))
+    if slot.skills and len(shared_skills) < len(slot.skills):
+        missing = sorted(slot.skills - candidate.skills)
+        out.append(reason("missing_skills", skills=missing[:MAX_LISTED], count=len(missing)))
+    if hours_known and values[HOURS] < GOOD_FIT:
+        out.append(
+            reason(
+                "hours_differ",
+                candidate_hours=candidate.hours_per_week,
+                slot_hours=slot.hours_per_week,
+            )
+        )
+    if dates_known and values[START] < GOOD_FIT:
+        out.append(
+            reason(
+                "start_differs",
+                start_date=slot.start_date.isoformat(),
+                available_from=candidate.available_from.isoformat(),
+            )
+        )
     return tuple(out)
 
 
-def _practical_reasons(candidate, slot, values, contributions, km):
-    if values["hours_fit"] >= GOOD_FIT and slot.hours_per_week and candidate.hours_per_week:
-        yield (
-            contributions["hours_fit"],
-            reason(
-                "hours_fit",
-                candidate_hours=candidate.hours_per_week,
-                slot_hours=slot.hours_per_week,
-            ),
-        )
-    if values["start_fit"] >= GOOD_FIT and slot.start_date and candidate.available_from:
-        yield (
-            contributions["start_fit"],
-            reason(
-                "start_fit",
-                start_date=slot.start_date.isoformat(),
-                available_from=candidate.available_from.isoformat(),
-            ),
-        )
-    if not np.isnan(km):
-        yield (
-            contributions["distance_decay"],
-            reason("distance", distance_km=round(float(km), DISTANCE_DECIMALS)),
-        )
-
-
-def _missing(candidate, slot, values):
-    missing_skills = sorted(slot.skills - candidate.skills)
-    if missing_skills:
-        yield reason(
-            "missing_skills", skills=missing_skills[:MAX_LISTED], count=len(missing_skills)
-        )
-    if values["hours_fit"] < GOOD_FIT and values["hours_fit"] != NEUTRAL:
-        yield reason(
-            "hours_differ", candidate_hours=candidate.hours_per_week, slot_hours=slot.hours_per_week
-        )
-    if values["start_fit"] < GOOD_FIT and values["start_fit"] != NEUTRAL:
-        yield reason(
-            "start_differs",
-            start_date=slot.start_date.isoformat(),
-            available_from=candidate.available_from.isoformat(),
-        )
+def _first(item):
+    return item[0]
 
 
 def _level_waived(candidate, slot) -> bool:
@@ -149,7 +135,7 @@ def shared_terms(text_model, candidate_text: str, slot_text: str) -> tuple[str, 
     rest_s = sorted(set(slot) - set(cand))
     related = []
     if rest_c and rest_s:
-        grams = text_model.char_vector(rest_c + rest_s)
+        grams = text_model.char_vectors(rest_c + rest_s)
         sims = (grams[: len(rest_c)] @ grams[len(rest_c) :].T).toarray()
         best = sims.max(axis=0)
         order = np.argsort(-best, kind="stable")

@@ -189,7 +189,7 @@ def static_pair_masks(cands: CandidateRules, slots: SlotRules) -> dict[str, np.n
         "free_capacity": slots.has_capacity.copy(),
         "kind": (cands.kind_bits & slots.kind_bit) != 0,
         "norwegian_level": (cands.level >= slots.level) | slots.language_support,
-        "adaptations": ~(cands.needs & ~slots.offered).any(axis=1) & ~cands.needs_unknown,
+        "adaptations": ~(cands.needs & ~slots.offered).any(axis=-1) & ~cands.needs_unknown,
     }
 
 
@@ -217,10 +217,19 @@ def allowed_mask(cands: CandidateRules, slots: SlotRules) -> np.ndarray:
 
 
 def static_mask(cands: CandidateRules, slots: SlotRules) -> np.ndarray:
-    """All rules but distance over the block: the part a rule signature decides."""
-    rows, cols = _grid(len(cands), len(slots))
-    masks = static_pair_masks(cands.take(rows), slots.take(cols))
-    return np.logical_and.reduce(list(masks.values())).reshape(len(cands), len(slots))
+    """All rules but distance over the block: the part a rule signature decides.
+
+    Broadcasts ``(n, 1)`` candidate columns against ``(1, m)`` slot rows, so no per-pair copy
+    of the attributes is made.
+    """
+    masks = static_pair_masks(_expand(cands, 1), _expand(slots, 0))
+    shape = (len(cands), len(slots))
+    return np.logical_and.reduce([np.broadcast_to(m, shape) for m in masks.values()])
+
+
+def _expand(rules, axis: int):
+    """``rules`` with every array given a length-1 axis at ``axis`` (for broadcasting)."""
+    return type(rules)(**{name: np.expand_dims(v, axis) for name, v in vars(rules).items()})
 
 
 def distance_applies(cands: CandidateRules, slots: SlotRules) -> np.ndarray:

@@ -2,28 +2,41 @@
 
 Norwegian writes compounds as one word ("helsefagarbeider", "kokkefaget"), so whole words
 alone miss most matches; character n-grams inside word boundaries catch the shared stems. The
-model concatenates an L2-normalised word block and an L2-normalised character block (weights
-below), both with sublinear tf, then keeps each row's ``max_terms`` heaviest features and
-renormalises. Pruning drops the near-ubiquitous n-grams (low idf, low weight) that carry little
-meaning but dominate the cost of a sparse product; ``bench/quality.py`` measures the choice.
+model concatenates an L2-normalised word block and an L2-normalised character block, both with
+sublinear tf, keeps each row's ``max_terms`` heaviest features and renormalises. Pruning drops
+the near-ubiquitous n-grams (low idf, low weight) that carry little meaning but dominate the cost
+of a sparse product; ``bench/quality.py`` measures the choices.
+
+Character n-grams are computed per distinct word, not per occurrence: a document's n-gram
+counts are its word counts times a word × n-gram matrix. That is exactly scikit-learn's
+``char_wb`` analyzer applied to the word tokens, at a fraction of the cost, because a
+Zipf-distributed vocabulary repeats the same words over and over.
 """
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
 ANALYZERS = ("union", "word", "char")
 #: Words of two or more letters or digits (``\w`` covers æ, ø and å).
-TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-WORD_NGRAM_RANGE = (1, 1)
+TOKEN_PATTERN = re.compile(r"\w\w+")
 CHAR_NGRAM_RANGE = (3, 5)
 #: Share of the squared norm given to the character block in the union (words get the rest).
 CHAR_BLOCK_SHARE = 0.5
 #: Features kept per row; ``None`` keeps all.
 MAX_TERMS = 64
+#: Rows pruned together (bounds the padded work array in ``keep_top_terms``).
+PRUNE_CHUNK_ROWS = 8192
 DTYPE = np.float32
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased word tokens of two or more characters."""
+    return TOKEN_PATTERN.findall(text.lower())
 
 
 class TextModel:
@@ -32,41 +45,91 @@ class TextModel:
     Parameters
     ----------
     analyzer : {"union", "word", "char"}
-        Word TF-IDF, character n-gram TF-IDF (``char_wb``), or both side by side.
+        Word TF-IDF, character n-gram TF-IDF (``char_wb`` style), or both side by side.
     max_terms : int or None
         Keep at most this many features per row (the heaviest), then renormalise.
     char_share : float
-        Weight of the character block in the union, in (0, 1).
+        Weight of the character block's squared norm in the union, in (0, 1).
+    char_ngram_range : (int, int)
+        Character n-gram lengths.
     """
 
-    def __init__(self, analyzer="union", max_terms=MAX_TERMS, char_share=CHAR_BLOCK_SHARE):
+    def __init__(
+        self,
+        analyzer="union",
+        max_terms=MAX_TERMS,
+        char_share=CHAR_BLOCK_SHARE,
+        char_ngram_range=CHAR_NGRAM_RANGE,
+    ):
         self.analyzer = analyzer
         self.max_terms = max_terms
         self.char_share = char_share
+        self.char_ngram_range = char_ngram_range
 
     def fit(self, texts) -> TextModel:
         """Learn vocabularies and idf from ``texts`` (both sides of the market)."""
+        self.fit_transform(texts)
+        return self
+
+    def fit_transform(self, texts) -> sp.csr_matrix:
+        """Fit on ``texts`` and return their vectors (one pass over the text)."""
         if self.analyzer not in ANALYZERS:
             raise ValueError(f"analyzer must be one of {', '.join(ANALYZERS)}")
-        if self.max_terms is not None and self.max_terms < 1:
-            raise ValueError("max_terms must be a positive int or None")
-        self.word_ = self.char_ = None
-        try:
-            if self.analyzer in ("union", "word"):
-                self.word_ = _word_vectorizer().fit(texts)
-            if self.analyzer in ("union", "char"):
-                self.char_ = _char_vectorizer().fit(texts)
-        except ValueError as error:  # sklearn: "empty vocabulary"
-            raise ValueError(f"text: no words to learn from in the profiles ({error})") from None
-        return self
+        if self.max_terms is not None and (
+            isinstance(self.max_terms, bool)
+            or not isinstance(self.max_terms, int)
+            or self.max_terms < 1
+        ):
+            raise ValueError(f"max_terms must be a positive int or None, got {self.max_terms!r}")
+        if not 0.0 < self.char_share < 1.0:
+            raise ValueError(f"char_share must be in (0, 1), got {self.char_share!r}")
+        docs = [tokenize(t) for t in texts]
+        words = sorted({w for doc in docs for w in doc})
+        if not words:
+            raise ValueError("text: no words to learn from in the profiles")
+        self.vocabulary_ = {w: i for i, w in enumerate(words)}
+        counts = self._word_counts(docs, len(words))
+        self.word_tfidf_ = TfidfTransformer(sublinear_tf=True).fit(counts)
+        self.char_counter_ = CountVectorizer(
+            analyzer="char_wb",
+            ngram_range=tuple(self.char_ngram_range),
+            lowercase=False,
+            dtype=DTYPE,
+        ).fit(words)
+        self.word_grams_ = sp.csr_matrix(self.char_counter_.transform(words))
+        self.char_tfidf_ = TfidfTransformer(sublinear_tf=True).fit(counts @ self.word_grams_)
+        return self._vectors(counts, self.word_grams_)
 
     def transform(self, texts) -> sp.csr_matrix:
         """Unit-length (or all-zero, for empty text) CSR rows, ``float32``."""
+        docs = [tokenize(t) for t in texts]
+        unseen = sorted({w for doc in docs for w in doc} - self.vocabulary_.keys())
+        index = self.vocabulary_
+        if unseen:  # new words have no word feature, but their n-grams still count
+            index = {**index, **{w: len(index) + i for i, w in enumerate(unseen)}}
+        counts = self._word_counts(docs, len(index), index)
+        grams = self.word_grams_
+        if unseen:
+            grams = sp.vstack([grams, self.char_counter_.transform(unseen)], format="csr")
+        return self._vectors(counts, grams)
+
+    def _word_counts(self, docs, n_words, index=None) -> sp.csr_matrix:
+        index = index or self.vocabulary_
+        indices = np.fromiter((index[w] for doc in docs for w in doc), dtype=np.int32)
+        indptr = np.concatenate([[0], np.cumsum([len(doc) for doc in docs])]).astype(np.int64)
+        data = np.ones(len(indices), dtype=DTYPE)
+        counts = sp.csr_matrix((data, indices, indptr), shape=(len(docs), n_words))
+        counts.sum_duplicates()
+        return counts
+
+    def _vectors(self, counts, grams) -> sp.csr_matrix:
         blocks = []
-        if self.word_ is not None:
-            blocks.append(self.word_.transform(texts) * self._block_weight("word"))
-        if self.char_ is not None:
-            blocks.append(self.char_.transform(texts) * self._block_weight("char"))
+        n_known = len(self.vocabulary_)
+        if self.analyzer in ("union", "word"):
+            known = counts[:, :n_known]
+            blocks.append(self.word_tfidf_.transform(known) * self._block_weight("word"))
+        if self.analyzer in ("union", "char"):
+            blocks.append(self.char_tfidf_.transform(counts @ grams) * self._block_weight("char"))
         matrix = sp.hstack(blocks, format="csr", dtype=DTYPE)
         if self.max_terms is not None:
             matrix = keep_top_terms(matrix, self.max_terms)
@@ -79,32 +142,15 @@ class TextModel:
         return float(np.sqrt(share))
 
     def word_terms(self, text: str) -> dict[str, float]:
-        """Word features of ``text`` with their tf-idf weights (for explanations)."""
-        vectorizer = self.word_ or _word_vectorizer().fit([text or "_"])
-        row = vectorizer.transform([text])
-        names = vectorizer.get_feature_names_out()
-        return {names[j]: float(w) for j, w in zip(row.indices, row.data, strict=True)}
+        """Known words of ``text`` with their tf-idf weights (for explanations)."""
+        docs = [[w for w in tokenize(text) if w in self.vocabulary_]]
+        row = self.word_tfidf_.transform(self._word_counts(docs, len(self.vocabulary_)))
+        words = list(self.vocabulary_)
+        return {words[j]: float(w) for j, w in zip(row.indices, row.data, strict=True)}
 
-    def char_vector(self, words) -> sp.csr_matrix:
-        """Character n-gram rows for single words (to relate compounds in explanations)."""
-        vectorizer = self.char_ or _char_vectorizer().fit(list(words) or ["_"])
-        return vectorizer.transform(list(words))
-
-
-def _word_vectorizer() -> TfidfVectorizer:
-    return TfidfVectorizer(
-        analyzer="word",
-        token_pattern=TOKEN_PATTERN,
-        ngram_range=WORD_NGRAM_RANGE,
-        sublinear_tf=True,
-        dtype=DTYPE,
-    )
-
-
-def _char_vectorizer() -> TfidfVectorizer:
-    return TfidfVectorizer(
-        analyzer="char_wb", ngram_range=CHAR_NGRAM_RANGE, sublinear_tf=True, dtype=DTYPE
-    )
+    def char_vectors(self, words) -> sp.csr_matrix:
+        """Unit-length character n-gram rows for single words (to relate compounds)."""
+        return normalise_rows(self.char_tfidf_.transform(self.char_counter_.transform(words)))
 
 
 def normalise_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
@@ -116,19 +162,29 @@ def normalise_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
 
 
 def keep_top_terms(matrix: sp.csr_matrix, max_terms: int) -> sp.csr_matrix:
-    """Keep the ``max_terms`` largest entries of each row (ties keep the lower column)."""
+    """Keep each row's ``max_terms`` largest entries (entries tied with the last kept stay too)."""
     matrix = sp.csr_matrix(matrix)
     counts = np.diff(matrix.indptr)
     if counts.max(initial=0) <= max_terms:
         return matrix
+    keep = np.ones(matrix.nnz, dtype=bool)
+    for start in range(0, matrix.shape[0], PRUNE_CHUNK_ROWS):
+        stop = min(start + PRUNE_CHUNK_ROWS, matrix.shape[0])
+        lo, hi = matrix.indptr[start], matrix.indptr[stop]
+        keep[lo:hi] = _keep_in_chunk(matrix.data[lo:hi], counts[start:stop], max_terms)
     rows = np.repeat(np.arange(matrix.shape[0]), counts)
-    # Sort by row, then by weight descending: one lexsort over all entries.
-    order = np.lexsort((matrix.indices, -matrix.data, rows))
-    rank = np.arange(len(order)) - np.repeat(matrix.indptr[:-1], counts)
-    keep = order[rank < max_terms]
-    keep.sort()
-    indptr = np.concatenate([[0], np.cumsum(np.minimum(counts, max_terms))])
-    return sp.csr_matrix(
-        (matrix.data[keep], matrix.indices[keep], indptr.astype(matrix.indptr.dtype)),
-        shape=matrix.shape,
-    )
+    kept = np.bincount(rows[keep], minlength=matrix.shape[0])
+    indptr = np.concatenate([[0], np.cumsum(kept)]).astype(matrix.indptr.dtype)
+    return sp.csr_matrix((matrix.data[keep], matrix.indices[keep], indptr), shape=matrix.shape)
+
+
+def _keep_in_chunk(data, counts, max_terms) -> np.ndarray:
+    """Per-row threshold by partitioning a padded (rows × longest row) array."""
+    rows = np.repeat(np.arange(len(counts)), counts)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    slot = np.arange(len(data)) - starts[rows]
+    width = max(int(counts.max(initial=0)), max_terms)
+    padded = np.full((len(counts), width), -np.inf, dtype=DTYPE)
+    padded[rows, slot] = data
+    threshold = np.partition(padded, width - max_terms, axis=1)[:, width - max_terms]
+    return data >= threshold[rows]

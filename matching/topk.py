@@ -148,6 +148,8 @@ def _numba_top_n(queries, index_t, static, group, q_side, i_side, positions, sco
 
 if numba is not None:
     _ROWS_PER_TASK = 64
+    #: Scan the whole accumulator when a row's postings reach 1/ratio of the index size.
+    _DENSE_SCAN_RATIO = 4
 
     @numba.njit(cache=True, inline="always")
     def _worse(vals, idx, a, b):
@@ -190,6 +192,28 @@ if numba is not None:
         dot = q_xyz[q, 0] * i_xyz[i, 0] + q_xyz[q, 1] * i_xyz[i, 1] + q_xyz[q, 2] * i_xyz[i, 2]
         return dot >= max(q_min[q], i_min[i])
 
+    @numba.njit(cache=True, inline="always")
+    def _offer(
+        q, i, v, size, heap_v, heap_i, static, group, q_xyz, q_loc, q_min, i_xyz, i_loc, i_min
+    ):
+        """Push ``(v, i)`` if it beats the heap's worst and meets the rules; return the size."""
+        n_top = len(heap_v)
+        # Full heap: skip what is no better than its worst (ties keep the lower index, as the
+        # numpy backend does). Rules are checked only for entries that would get in.
+        if size == n_top and (v < heap_v[0] or (v == heap_v[0] and i > heap_i[0])):
+            return size
+        if not _allowed(q, i, static, group, q_xyz, q_loc, q_min, i_xyz, i_loc, i_min):
+            return size
+        if size < n_top:
+            heap_v[size] = v
+            heap_i[size] = i
+            _sift_up(heap_v, heap_i, size)
+            return size + 1
+        heap_v[0] = v
+        heap_i[0] = i
+        _sift_down(heap_v, heap_i, size, 0)
+        return size
+
     @numba.njit(cache=True, parallel=True, nogil=True)
     def _kernel(
         q_ptr,
@@ -219,38 +243,70 @@ if numba is not None:
             heap_v = np.empty(n_top, dtype=np.float32)
             heap_i = np.empty(n_top, dtype=np.int32)
             for q in range(task * _ROWS_PER_TASK, min(n_queries, (task + 1) * _ROWS_PER_TASK)):
-                n_touched = 0
+                work = 0
                 for p in range(q_ptr[q], q_ptr[q + 1]):
-                    t = q_ind[p]
-                    w = q_dat[p]
-                    for pp in range(t_ptr[t], t_ptr[t + 1]):
-                        i = t_ind[pp]
-                        if acc[i] == 0.0:
-                            touched[n_touched] = i
-                            n_touched += 1
-                        acc[i] += w * t_dat[pp]
+                    work += t_ptr[q_ind[p] + 1] - t_ptr[q_ind[p]]
                 size = 0
-                for j in range(n_touched):
-                    i = touched[j]
-                    v = acc[i]
-                    acc[i] = 0.0
-                    if v <= 0.0:
-                        continue
-                    # Full heap: skip what is no better than its worst (ties keep the lower index,
-                    # as the numpy backend does).
-                    if size == n_top and (v < heap_v[0] or (v == heap_v[0] and i > heap_i[0])):
-                        continue
-                    if not _allowed(q, i, static, group, q_xyz, q_loc, q_min, i_xyz, i_loc, i_min):
-                        continue
-                    if size < n_top:
-                        heap_v[size] = v
-                        heap_i[size] = i
-                        size += 1
-                        _sift_up(heap_v, heap_i, size - 1)
-                    else:
-                        heap_v[0] = v
-                        heap_i[0] = i
-                        _sift_down(heap_v, heap_i, size, 0)
+                if work * _DENSE_SCAN_RATIO >= n_index:
+                    # Most index rows get touched: accumulate without bookkeeping, then scan
+                    # the whole accumulator once (a predictable loop beats a branchy one).
+                    for p in range(q_ptr[q], q_ptr[q + 1]):
+                        w = q_dat[p]
+                        t = q_ind[p]
+                        for pp in range(t_ptr[t], t_ptr[t + 1]):
+                            acc[t_ind[pp]] += w * t_dat[pp]
+                    for i in range(n_index):
+                        v = acc[i]
+                        if v > 0.0:
+                            acc[i] = 0.0
+                            size = _offer(
+                                q,
+                                i,
+                                v,
+                                size,
+                                heap_v,
+                                heap_i,
+                                static,
+                                group,
+                                q_xyz,
+                                q_loc,
+                                q_min,
+                                i_xyz,
+                                i_loc,
+                                i_min,
+                            )
+                else:
+                    n_touched = 0
+                    for p in range(q_ptr[q], q_ptr[q + 1]):
+                        w = q_dat[p]
+                        t = q_ind[p]
+                        for pp in range(t_ptr[t], t_ptr[t + 1]):
+                            i = t_ind[pp]
+                            if acc[i] == 0.0:
+                                touched[n_touched] = i
+                                n_touched += 1
+                            acc[i] += w * t_dat[pp]
+                    for j in range(n_touched):
+                        i = touched[j]
+                        v = acc[i]
+                        acc[i] = 0.0
+                        if v > 0.0:
+                            size = _offer(
+                                q,
+                                i,
+                                v,
+                                size,
+                                heap_v,
+                                heap_i,
+                                static,
+                                group,
+                                q_xyz,
+                                q_loc,
+                                q_min,
+                                i_xyz,
+                                i_loc,
+                                i_min,
+                            )
                 # Heap sort: move the worst to the back until the front holds the best.
                 for end in range(size - 1, 0, -1):
                     _swap(heap_v, heap_i, 0, end)

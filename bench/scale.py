@@ -1,0 +1,201 @@
+"""Scale benchmark: fit, full top-10, peak memory and single-profile latency.
+
+Usage::
+
+    .venv/bin/python bench/scale.py --candidates 100000 --slots 50000
+    .venv/bin/python bench/scale.py --candidates 20000 --slots 10000 --skip-nn   # quicker
+
+Baselines run in the same process on the engine's own vectors: ``sparse_dot_topn``'s
+``sp_matmul_topn`` (2 threads) and scikit-learn's ``NearestNeighbors(metric="cosine",
+algorithm="brute")``. Neither applies the hard rules, so they do strictly less work than the
+engine's retrieval. Memory is the peak resident set size during a step minus the size before it
+(sampled every few milliseconds), i.e. memory beyond the inputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import TextGenerator, make_candidates, make_slots  # noqa: E402
+
+from matching import Matcher  # noqa: E402
+
+TOP_K = 10
+THREADS = 2
+LATENCY_QUERIES = 200
+SAMPLE_SECONDS = 0.005
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+MIB = 2**20
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * PAGE_BYTES
+
+
+class PeakMemory:
+    """Context manager sampling RSS in a thread; ``extra_mib`` is the peak above the start."""
+
+    def __enter__(self):
+        self.start = self.peak = rss_bytes()
+        self.running = True
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+        return self
+
+    def _sample(self):
+        while self.running:
+            self.peak = max(self.peak, rss_bytes())
+            time.sleep(SAMPLE_SECONDS)
+
+    def __exit__(self, *exc):
+        self.running = False
+        self.thread.join()
+        self.peak = max(self.peak, rss_bytes())
+        self.extra_mib = (self.peak - self.start) / MIB
+
+
+def timed(results, name, fn):
+    """Run ``fn`` once, recording seconds and peak extra memory under ``name``."""
+    with PeakMemory() as memory:
+        start = time.perf_counter()
+        value = fn()
+        seconds = time.perf_counter() - start
+    results[name] = {"seconds": round(seconds, 3), "extra_mib": round(memory.extra_mib, 1)}
+    print(f"{name:<40} {seconds:9.3f} s  {memory.extra_mib:8.1f} MiB", flush=True)
+    return value
+
+
+def latencies(fn, items) -> dict:
+    times = []
+    for item in items:
+        start = time.perf_counter()
+        fn(item)
+        times.append(time.perf_counter() - start)
+    ms = np.array(times) * 1000
+    return {
+        "p50_ms": round(float(np.median(ms)), 3),
+        "p95_ms": round(float(np.percentile(ms, 95)), 3),
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--candidates", type=int, default=100_000)
+    parser.add_argument("--slots", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--skip-nn", action="store_true", help="skip NearestNeighbors baseline")
+    parser.add_argument("--skip-suggest", action="store_true", help="skip the full suggest_slots")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+
+    rng = np.random.default_rng(args.seed)
+    results = {"candidates": args.candidates, "slots": args.slots}
+    start = time.perf_counter()
+    generator = TextGenerator(rng)
+    slots = make_slots(args.slots, generator, rng)
+    candidates = make_candidates(args.candidates, generator, rng)
+    newcomers = make_candidates(LATENCY_QUERIES, generator, rng, prefix="new")
+    edited = make_slots(LATENCY_QUERIES, generator, rng)
+    print(
+        f"generated {args.candidates} candidates and {args.slots} slots in "
+        f"{time.perf_counter() - start:.1f} s",
+        flush=True,
+    )
+
+    matcher = timed(results, "fit", lambda: Matcher().fit(slots, candidates))
+    cand_vectors = matcher.candidates_.vectors
+    slot_vectors_t = matcher.slot_vectors_t_
+    results["nnz_per_row"] = {
+        "candidates": round(cand_vectors.nnz / cand_vectors.shape[0], 1),
+        "slots": round(slot_vectors_t.nnz / slot_vectors_t.shape[1], 1),
+    }
+    print("non-zeros per row:", results["nnz_per_row"], flush=True)
+    matcher.retrieve(candidates[:100], TOP_K)  # compile / warm up
+
+    timed(
+        results,
+        "engine retrieval top-10 (rules applied)",
+        lambda: matcher.retrieve(candidates, TOP_K),
+    )
+    timed(
+        results,
+        "engine retrieval top-200 (for re-rank)",
+        lambda: matcher.retrieve(candidates, matcher.rerank_size),
+    )
+
+    from sparse_dot_topn import sp_matmul_topn
+
+    timed(
+        results,
+        "sp_matmul_topn top-10 (no rules)",
+        lambda: sp_matmul_topn(cand_vectors, slot_vectors_t, top_n=TOP_K, n_threads=THREADS),
+    )
+    if not args.skip_nn:
+        from sklearn.neighbors import NearestNeighbors
+
+        def nearest():
+            nn = NearestNeighbors(
+                n_neighbors=TOP_K, metric="cosine", algorithm="brute", n_jobs=THREADS
+            ).fit(matcher.slots_.vectors)
+            return nn.kneighbors(cand_vectors)
+
+        timed(results, "NearestNeighbors cosine brute (no rules)", nearest)
+    if not args.skip_suggest:
+        timed(
+            results,
+            "engine suggest_slots, all, k=10 (objects)",
+            lambda: matcher.suggest_slots(candidates, k=TOP_K),
+        )
+
+    for item in newcomers[:5] + edited[:5]:  # warm caches
+        (matcher.suggest_slots if hasattr(item, "kinds") else matcher.suggest_candidates)([item])
+    results["one new candidate vs all slots"] = latencies(
+        lambda c: matcher.suggest_slots([c], k=TOP_K), newcomers
+    )
+    results["one changed slot vs all candidates"] = latencies(
+        lambda s: matcher.suggest_candidates([s], k=TOP_K), edited
+    )
+    query = matcher.text_model_.transform([matcher._candidate_text(newcomers[0])])
+    from sklearn.neighbors import NearestNeighbors
+
+    nn = NearestNeighbors(n_neighbors=TOP_K, metric="cosine", algorithm="brute").fit(
+        matcher.slots_.vectors
+    )
+    results["NearestNeighbors one query"] = latencies(lambda _: nn.kneighbors(query), range(50))
+    for name in (
+        "one new candidate vs all slots",
+        "one changed slot vs all candidates",
+        "NearestNeighbors one query",
+    ):
+        print(
+            f"{name:<40} p50 {results[name]['p50_ms']:.2f} ms  "
+            f"p95 {results[name]['p95_ms']:.2f} ms",
+            flush=True,
+        )
+
+    engine = results["engine retrieval top-10 (rules applied)"]["seconds"]
+    sdt = results["sp_matmul_topn top-10 (no rules)"]["seconds"]
+    results["ratio engine/sp_matmul_topn"] = round(engine / sdt, 3)
+    print(f"ratio engine / sp_matmul_topn: {engine / sdt:.2f}")
+    if not args.skip_nn:
+        nn_s = results["NearestNeighbors cosine brute (no rules)"]["seconds"]
+        results["ratio engine/NearestNeighbors"] = round(engine / nn_s, 3)
+        print(f"ratio engine / NearestNeighbors: {engine / nn_s:.2f}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
