@@ -61,11 +61,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    from webapp import labels
     from webapp.navigation import inject_navigation
     from webapp.security import apply_security_headers
 
     app.after_request(apply_security_headers)
     app.context_processor(inject_navigation)
+    labels.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -15,6 +15,9 @@ def max_length(limit: int) -> Length:
     return Length(max=limit, message=_l("Skriv høyst %(max)d tegn."))
 
 
+INVALID_CHOICE = _l("Velg bare blant alternativene som vises.")
+
+
 class NewPasswordMixin:
     """A new password, typed twice, checked against the password policy."""
 

@@ -11,7 +11,12 @@ from webapp.models import Role
 
 # (endpoint, label) per role; the first entry is the role's home page.
 NAVIGATION = {
-    Role.EMPLOYER: [("employer.home", _l("Oversikt"))],
+    Role.EMPLOYER: [
+        ("employer.home", _l("Oversikt")),
+        ("employer.slots", _l("Plasser")),
+        ("employer.sites", _l("Arbeidssteder")),
+        ("employer.profile", _l("Virksomheten")),
+    ],
     Role.CASEWORKER: [("caseworker.home", _l("Oversikt"))],
     Role.SCHOOL: [("school.home", _l("Oversikt"))],
     Role.ADMIN: [

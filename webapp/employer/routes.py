@@ -1,14 +1,23 @@
-"""Employers: their home page. Slots, sites and proposals come with later work."""
+"""Employers: home, company profile, workplaces (sites) and slots."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func, select
 
-from webapp.models import Role
-from webapp.security import role_required
+from webapp.employer.forms import ProfileForm, SiteForm, SlotForm
+from webapp.extensions import db
+from webapp.forms import ConfirmForm
+from webapp.models import Role, Site, Slot, SlotStatus, Suggestion, SuggestionStatus
+from webapp.security import get_owned_or_404, role_required
+from webapp.services import slots as slot_service
+from webapp.services.errors import DomainError
+from webapp.views import flash_saved, show_domain_error
 
 bp = Blueprint("employer", __name__)
+PER_PAGE = 20
 
 
 @bp.before_request
@@ -19,4 +28,200 @@ def require_employer():
 
 @bp.route("/")
 def home():
-    return render_template("employer/home.html", organisation=current_user.organisation)
+    organisation = current_user.organisation
+    counts = dict(
+        db.session.execute(
+            select(Slot.status, func.count())
+            .where(Slot.organisation_id == organisation.id)
+            .group_by(Slot.status)
+        ).all()
+    )
+    proposals_waiting = db.session.scalar(
+        select(func.count())
+        .select_from(Suggestion)
+        .join(Slot, Slot.id == Suggestion.slot_id)
+        .where(
+            Slot.organisation_id == organisation.id,
+            Suggestion.status == SuggestionStatus.PROPOSED,
+        )
+    )
+    return render_template(
+        "employer/home.html",
+        organisation=organisation,
+        counts=counts,
+        proposals_waiting=proposals_waiting,
+        has_sites=bool(slot_service.organisation_sites(organisation.id)),
+    )
+
+
+@bp.route("/virksomhet", methods=["GET", "POST"])
+def profile():
+    organisation = current_user.organisation
+    form = ProfileForm(obj=organisation)
+    if current_user.is_admin and form.validate_on_submit():
+        try:
+            slot_service.update_profile(
+                current_user,
+                organisation,
+                name=form.name.data,
+                contact_name=form.contact_name.data or "",
+                contact_email=form.contact_email.data or "",
+                contact_phone=form.contact_phone.data or "",
+                description=form.description.data or "",
+                open_to_schools=form.open_to_schools.data,
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash_saved()
+            return redirect(url_for("employer.profile"))
+    return render_template("employer/profile.html", form=form, organisation=organisation)
+
+
+@bp.route("/steder", methods=["GET", "POST"])
+def sites():
+    form = SiteForm()
+    if form.validate_on_submit():
+        try:
+            slot_service.save_site(
+                current_user,
+                None,
+                name=form.name.data,
+                address=form.address.data,
+                postal_code=form.postal_code.data,
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Arbeidsstedet er lagt til."), "success")
+            return redirect(url_for("employer.sites"))
+    return render_template(
+        "employer/sites.html",
+        form=form,
+        sites=slot_service.organisation_sites(current_user.organisation_id),
+    )
+
+
+@bp.route("/steder/<int:site_id>/endre", methods=["GET", "POST"])
+def site_edit(site_id: int):
+    site = get_owned_or_404(Site, site_id)
+    form = SiteForm(obj=site)
+    if form.validate_on_submit():
+        try:
+            slot_service.save_site(
+                current_user,
+                site,
+                name=form.name.data,
+                address=form.address.data,
+                postal_code=form.postal_code.data,
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash_saved()
+            return redirect(url_for("employer.sites"))
+    return render_template("employer/site_edit.html", form=form, site=site)
+
+
+@bp.route("/plasser")
+def slots():
+    status = request.args.get("status", "")
+    if status and status not in set(SlotStatus):
+        status = ""
+    query = request.args.get("q", "").strip()[:100]
+    page = db.paginate(
+        slot_service.employer_slots_query(current_user.organisation, status, query),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "employer/slots.html",
+        page=page,
+        figures=slot_service.slot_figures(page.items),
+        status=status,
+        q=query,
+        state_label=slot_service.state_label,
+    )
+
+
+def _slot_form(slot: Slot | None = None) -> SlotForm:
+    sites = slot_service.organisation_sites(current_user.organisation_id)
+    form = SlotForm(sites=sites)
+    if slot is not None and request.method == "GET":
+        form.fill_from(slot)
+    elif slot is None and request.method == "GET":
+        form.contact_name.data = current_user.name
+    return form
+
+
+@bp.route("/plasser/ny", methods=["GET", "POST"])
+def slot_new():
+    form = _slot_form()
+    if form.validate_on_submit():
+        try:
+            slot = slot_service.create_slot(current_user, form.to_fields())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Plassen er lagret som utkast. Publiser den når den er klar."), "success")
+            return redirect(url_for("employer.slot_detail", slot_id=slot.id))
+    return render_template("employer/slot_form.html", form=form, slot=None)
+
+
+@bp.route("/plasser/<int:slot_id>")
+def slot_detail(slot_id: int):
+    slot = get_owned_or_404(Slot, slot_id)
+    return render_template(
+        "employer/slot_detail.html",
+        slot=slot,
+        free=slot_service.free_capacity(slot),
+        actions=slot_service.allowed_actions(slot),
+        state_label=slot_service.state_label,
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/plasser/<int:slot_id>/endre", methods=["GET", "POST"])
+def slot_edit(slot_id: int):
+    slot = get_owned_or_404(Slot, slot_id)
+    form = _slot_form(slot)
+    if form.validate_on_submit():
+        try:
+            slot_service.update_slot(current_user, slot, form.to_fields())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash_saved()
+            return redirect(url_for("employer.slot_detail", slot_id=slot.id))
+    return render_template("employer/slot_form.html", form=form, slot=slot)
+
+
+@bp.route("/plasser/<int:slot_id>/kopier", methods=["POST"])
+def slot_duplicate(slot_id: int):
+    slot = get_owned_or_404(Slot, slot_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    copy = slot_service.duplicate_slot(current_user, slot)
+    flash(_("Kopien er lagret som utkast."), "success")
+    return redirect(url_for("employer.slot_edit", slot_id=copy.id))
+
+
+@bp.route("/plasser/<int:slot_id>/lukk")
+def slot_confirm_close(slot_id: int):
+    """Closing cannot be undone, so it asks first."""
+    slot = get_owned_or_404(Slot, slot_id)
+    return render_template("employer/slot_close.html", slot=slot, confirm=ConfirmForm())
+
+
+@bp.route("/plasser/<int:slot_id>/<any(publish, pause, reopen, close):action>", methods=["POST"])
+def slot_change_state(slot_id: int, action: str):
+    slot = get_owned_or_404(Slot, slot_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        slot_service.change_state(current_user, slot, action)
+    except DomainError as error:
+        flash(error.message, "danger")
+    else:
+        flash(_("Plassen er nå %(state)s.", state=slot_service.state_label(slot.status)), "success")
+    return redirect(url_for("employer.slot_detail", slot_id=slot.id))

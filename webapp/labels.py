@@ -1,0 +1,28 @@
+"""Taxonomy labels for templates, in the user's language (``slot_kind_label("apprenticeship")``)."""
+
+from __future__ import annotations
+
+from flask import g
+
+from webapp.extensions import db
+from webapp.models import LanguageLevel, SlotKind
+
+
+def _labels(model) -> dict[str, str]:
+    # Small tables, read once per request: templates ask for labels row by row.
+    cache = g.setdefault("taxonomy_labels", {})
+    if model not in cache:
+        cache[model] = {row.code: row.label for row in db.session.scalars(db.select(model))}
+    return cache[model]
+
+
+def slot_kind_label(code: str) -> str:
+    return _labels(SlotKind).get(code, code)
+
+
+def level_label(code: str) -> str:
+    return _labels(LanguageLevel).get(code, code)
+
+
+def register(app) -> None:
+    app.jinja_env.globals.update(slot_kind_label=slot_kind_label, level_label=level_label)
