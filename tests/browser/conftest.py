@@ -7,6 +7,7 @@ suite runs on PostgreSQL). Every page a test visits can be checked with axe-core
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import threading
 from pathlib import Path
@@ -61,6 +62,7 @@ def live_server(scratch_databases):
     with app.app_context():
         upgrade()
         seed_demo()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request in reports
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
