@@ -17,6 +17,13 @@ def max_length(limit: int) -> Length:
 
 INVALID_CHOICE = _l("Velg bare blant alternativene som vises.")
 
+# render_kw for long lists: they get a search box (static/js/filter-select.js).
+FILTERABLE = {
+    "data-filterable": "",
+    "data-filter-label": _l("Søk i listen"),
+    "data-filter-count": _l("{n} treff"),
+}
+
 
 class NewPasswordMixin:
     """A new password, typed twice, checked against the password policy."""

@@ -16,11 +16,12 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import Email, InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.forms import INVALID_CHOICE, max_length
+from webapp.forms import FILTERABLE, INVALID_CHOICE, max_length
 from webapp.services import slots as slot_service
 from webapp.services import taxonomy
 
 MAX_EXTRA_SKILLS = 10
+
 
 
 class CheckboxListField(SelectMultipleField):
@@ -77,7 +78,10 @@ class SlotForm(FlaskForm):
         description=_l("For eksempel «Lærling i helsearbeiderfaget»."),
     )
     occupation_code = SelectField(
-        _l("Lærefag eller yrke"), validators=[Optional()], validate_choice=True
+        _l("Lærefag eller yrke"),
+        validators=[Optional()],
+        validate_choice=True,
+        render_kw=FILTERABLE,
     )
     description = TextAreaField(
         _l("Beskrivelse"),
@@ -89,7 +93,7 @@ class SlotForm(FlaskForm):
         validate_choice=True,
         invalid_choice_message=INVALID_CHOICE,
         description=_l("Hold inne Ctrl (Cmd på Mac) for å velge flere."),
-        render_kw={"size": 10},
+        render_kw={**FILTERABLE, "size": 10},
     )
     extra_skills = StringField(
         _l("Andre ferdigheter"),

@@ -29,7 +29,7 @@ from webapp.services.taxonomy import by_codes, postal_place
 MIN_CAPACITY, MAX_CAPACITY = 1, 500
 MIN_HOURS, MAX_HOURS = 1, 40
 
-# action → (states it may start from, state it leads to); DESIGN.md §4: draft → open ⇄ paused → closed
+# action → (states it starts from, state it leads to); DESIGN.md §4: draft → open ⇄ paused → closed
 TRANSITIONS = {
     "publish": ({SlotStatus.DRAFT}, SlotStatus.OPEN),
     "pause": ({SlotStatus.OPEN}, SlotStatus.PAUSED),
