@@ -36,7 +36,7 @@ from .scoring import (
     weight_vector,
 )
 from .text import TextModel
-from .topk import Side, resolve_backend, top_n
+from .topk import Side, pair_dots, resolve_backend, top_n
 from .types import Candidate, Slot, Suggestion
 
 #: Bump when a change makes saved models or stored scores incomparable (features, factors, rules).
@@ -62,7 +62,9 @@ class _Profiles:
 
     ids: list
     objects: list
+    #: Full text vectors (the text factor) and their pruned copies (retrieval).
     vectors: sp.csr_matrix
+    retrieval: sp.csr_matrix
     rules: object
     features: object
     #: Profiles with too little data for a score to mean much.
@@ -185,8 +187,8 @@ class Matcher(BaseEstimator):
 
     def _index_profiles(self) -> None:
         """Precompute what ranking needs: transposes as CSR, rule groups, lookups by id."""
-        self.slot_vectors_t_ = self.slots_.vectors.T.tocsr()
-        self.candidate_vectors_t_ = self.candidates_.vectors.T.tocsr()
+        self.slot_vectors_t_ = self.slots_.retrieval.T.tocsr()
+        self.candidate_vectors_t_ = self.candidates_.retrieval.T.tocsr()
         self.slot_groups_ = Groups(self.slots_.rules, self.slots_.rules.static_key())
         self.candidate_groups_ = Groups(self.candidates_.rules, self.candidates_.rules.static_key())
         self.slot_position_ = {sid: i for i, sid in enumerate(self.slots_.ids)}
@@ -264,7 +266,10 @@ class Matcher(BaseEstimator):
             occupation_vocab=vocabularies["occupation"].extended(occupation_sets),
         )
         thin = np.array([_is_thin(p) for p in profiles], dtype=bool)
-        return _Profiles([p.id for p in profiles], list(profiles), vectors, rules, features, thin)
+        retrieval = self.text_model_.retrieval_vectors(vectors)
+        return _Profiles(
+            [p.id for p in profiles], list(profiles), vectors, retrieval, rules, features, thin
+        )
 
     def _vocabularies(self, *profiles) -> dict:
         """Fitted vocabularies, extended with the labels of ``profiles`` (for ``explain``)."""
@@ -345,7 +350,7 @@ class Matcher(BaseEstimator):
         positions : int32 ndarray, shape (n_profiles, n_top)
             Rows of the other fitted side, best first, ``-1`` padded.
         similarity : float32 ndarray
-            Cosine similarity of the text vectors.
+            Cosine similarity of the pruned retrieval vectors.
         """
         check_is_fitted(self)
         is_candidate = bool(profiles) and isinstance(profiles[0], Candidate)
@@ -353,9 +358,19 @@ class Matcher(BaseEstimator):
         profiles = _check_profiles(profiles, kind, "candidates" if is_candidate else "slots")
         queries, _ = self._query_profiles(profiles, kind)
         index = self.slots_ if is_candidate else self.candidates_
-        return self._retrieve(
-            queries, index, slice(0, len(queries)), n_top or self.rerank_size, is_candidate
-        )
+        blocks = [
+            self._retrieve(
+                queries,
+                index,
+                slice(start, start + self.block_size),
+                n_top or self.rerank_size,
+                is_candidate,
+            )
+            for start in range(0, len(queries), self.block_size)
+        ]
+        if not blocks:
+            return np.zeros((0, 0), dtype=np.int32), np.zeros((0, 0), dtype=np.float32)
+        return np.vstack([b[0] for b in blocks]), np.vstack([b[1] for b in blocks])
 
     def _retrieve(self, queries, index, block, n_top, query_is_candidate):
         q_rules = queries.rules.take(block)
@@ -366,7 +381,7 @@ class Matcher(BaseEstimator):
             groups, index_t = self.candidate_groups_, self.candidate_vectors_t_
             static = static_mask(groups.representatives, q_rules).T
         return top_n(
-            queries.vectors[block],
+            queries.retrieval[block],
             index_t,
             static,
             groups.group,
@@ -395,13 +410,15 @@ class Matcher(BaseEstimator):
             cands, slots, c_pos, s_pos = queries, index, q_pos, i_pos
         else:
             cands, slots, c_pos, s_pos = index, queries, i_pos, q_pos
-        values = self._pair_values(cands, slots, c_pos, s_pos, text[rows, slots_in_row])
+        # Full-vector cosine for the retrieved pairs only (rows are grouped by query).
+        cosine = pair_dots(queries.vectors, index.vectors, q_pos, i_pos, self.backend)
+        values = self._pair_values(cands, slots, c_pos, s_pos, cosine)
         contributions = values * weight_vector(self.weights_)
         score = np.full(positions.shape, -np.inf)
         score[rows, slots_in_row] = contributions.sum(axis=1)
         pair_of = np.full(positions.shape, -1, dtype=np.int64)
         pair_of[rows, slots_in_row] = np.arange(len(rows))
-        # Stable: equal scores keep the retrieval order (text, then position).
+        # Stable: equal scores keep the retrieval order (pruned text, then position).
         best = np.argsort(-score, axis=1, kind="stable")[:, :k]
         chosen = np.take_along_axis(pair_of, best, axis=1)
         per_row = (chosen >= 0).sum(axis=1).tolist()
@@ -613,6 +630,7 @@ def _take(profiles: _Profiles, positions) -> _Profiles:
         [profiles.ids[p] for p in positions],
         [profiles.objects[p] for p in positions],
         profiles.vectors[positions],
+        profiles.retrieval[positions],
         profiles.rules.take(positions),
         profiles.features.take(positions),
         profiles.thin[positions],

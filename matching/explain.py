@@ -130,7 +130,7 @@ def shared_terms(text_model, candidate_text: str, slot_text: str) -> tuple[str, 
     """Slot words the candidate's text matched: shared words first, then related compounds."""
     cand = text_model.word_terms(candidate_text)
     slot = text_model.word_terms(slot_text)
-    shared = sorted(set(cand) & set(slot), key=lambda w: (-cand[w] * slot[w], w))
+    shared = sorted(set(cand) & set(slot), key=lambda w: (-cand[w][1] * slot[w][1], w))
     rest_c = sorted(set(cand) - set(slot))
     rest_s = sorted(set(slot) - set(cand))
     related = []
@@ -140,4 +140,4 @@ def shared_terms(text_model, candidate_text: str, slot_text: str) -> tuple[str, 
         best = sims.max(axis=0)
         order = np.argsort(-best, kind="stable")
         related = [rest_s[j] for j in order if best[j] >= RELATED_WORD_MIN_SIMILARITY]
-    return tuple((shared + related)[:MAX_SHARED_TERMS])
+    return tuple(slot[w][0] for w in (shared + related)[:MAX_SHARED_TERMS])

@@ -36,9 +36,10 @@ HAND_WEIGHTS = {
 }
 
 NEUTRAL = 0.5
-#: Cosine similarity at which the text factor saturates at 1. TF-IDF cosines between a short goal
-#: and a longer slot text rarely exceed this even for a clear match.
-TEXT_SIMILARITY_SATURATION = 0.6
+#: The text factor is ``cosine ** TEXT_SIMILARITY_EXPONENT``: TF-IDF cosines between a short goal
+#: and a longer slot text are small even for a clear match (0.2–0.5), and a concave map spreads
+#: them over [0, 1] without changing their order.
+TEXT_SIMILARITY_EXPONENT = 0.5
 #: Distance decay: the factor falls to 1/e at this many km.
 DISTANCE_DECAY_KM = 15.0
 #: A slot starting this many days after the candidate is available scores 0 on start fit.
@@ -135,7 +136,7 @@ def _widen(matrix: sp.csr_matrix, width: int) -> sp.csr_matrix:
 def factor_values(cand: SideFeatures, slot: SideFeatures, cosine: np.ndarray) -> np.ndarray:
     """Factor values for aligned pairs, shape ``(n_pairs, len(FACTORS))``, each in [0, 1]."""
     values = np.empty((len(cosine), len(FACTORS)))
-    values[:, 0] = np.clip(np.asarray(cosine, float) / TEXT_SIMILARITY_SATURATION, 0.0, 1.0)
+    values[:, 0] = np.clip(np.asarray(cosine, float), 0.0, 1.0) ** TEXT_SIMILARITY_EXPONENT
     values[:, 1] = skill_overlap(cand.skills, slot.skills)
     values[:, 2] = occupation_match(cand.occupations, slot.occupations)
     values[:, 3] = hours_fit(cand.hours, slot.hours)

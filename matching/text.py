@@ -3,9 +3,10 @@
 Norwegian writes compounds as one word ("helsefagarbeider", "kokkefaget"), so whole words
 alone miss most matches; character n-grams inside word boundaries catch the shared stems. The
 model concatenates an L2-normalised word block and an L2-normalised character block, both with
-sublinear tf, keeps each row's ``max_terms`` heaviest features and renormalises. Pruning drops
-the near-ubiquitous n-grams (low idf, low weight) that carry little meaning but dominate the cost
-of a sparse product; ``bench/quality.py`` measures the choices.
+sublinear tf. Text similarity is the cosine of these full vectors. Retrieval over a whole market
+uses a pruned copy that keeps each row's ``max_terms`` heaviest features: pruning drops the
+near-ubiquitous n-grams (low idf, low weight) that carry little meaning but dominate the cost of
+a sparse product. ``bench/quality.py`` measures these choices.
 
 Character n-grams are computed per distinct word, not per occurrence: a document's n-gram
 counts are its word counts times a word × n-gram matrix. That is exactly scikit-learn's
@@ -29,14 +30,52 @@ CHAR_NGRAM_RANGE = (3, 5)
 CHAR_BLOCK_SHARE = 0.5
 #: Features kept per row; ``None`` keeps all.
 MAX_TERMS = 64
+#: Retrieval keeps only features seen in at least this many fitted documents.
+MIN_RETRIEVAL_DF = 2
 #: Rows pruned together (bounds the padded work array in ``keep_top_terms``).
 PRUNE_CHUNK_ROWS = 8192
 DTYPE = np.float32
 
 
+#: Function words of Norwegian (bokmål and nynorsk) and English. In a small market their idf
+#: is not low enough to silence them, and their n-grams (" og ", " and") match everything.
+_STOP_WORDS_TEXT = """
+og i på med for til en et ei som er av å har det den de du jeg vi dere han hun meg deg oss
+seg sin sitt sine min mitt mine din ditt dine vår vårt våre hos ved om fra ut inn opp ned
+eller men så at ikke kan vil skal må blir bli ble var være vært også bare mer mest noe noen
+alle hver hvor når der her etter før over under mellom mot uten ein eit ikkje eg me dei
+the a an and or of to in on at for with from by as is are was were be been being it its
+this that these those i you he she we they my your our their me him her us them has have
+had do does did will would can could should may might not no but so if into about than
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+
+#: Inflection endings of Norwegian (definite and plural nouns, verb forms, -ing nouns) and
+#: English (plural, past, -ing, -er), longest first. Stripping them lets "lastebilen" and
+#: "lastebiler", "trucks" and "truck" share a word feature and most character n-grams.
+_SUFFIXES_TEXT = "ene ane erne er ere en et a ing ingen inga ingene s es ed ers ly ied ies"
+STEM_SUFFIXES = tuple(sorted(_SUFFIXES_TEXT.split(), key=len, reverse=True))
+#: A stem keeps at least this many characters (so "kokk" and "bake" stay whole).
+MIN_STEM_LENGTH = 4
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens of two or more characters, function words left out."""
+    return [w for w in TOKEN_PATTERN.findall(text.lower()) if w not in STOP_WORDS]
+
+
+def stem(word: str) -> str:
+    """Strip one inflection ending, keeping at least ``MIN_STEM_LENGTH`` characters."""
+    for suffix in STEM_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM_LENGTH:
+            return word[: -len(suffix)]
+    return word
+
+
 def tokenize(text: str) -> list[str]:
-    """Lower-cased word tokens of two or more characters."""
-    return TOKEN_PATTERN.findall(text.lower())
+    """Stemmed word tokens: the features of the word block, and the words n-grams are cut from."""
+    return [stem(w) for w in words(text)]
 
 
 class TextModel:
@@ -97,11 +136,22 @@ class TextModel:
             dtype=DTYPE,
         ).fit(words)
         self.word_grams_ = sp.csr_matrix(self.char_counter_.transform(words))
-        self.char_tfidf_ = TfidfTransformer(sublinear_tf=True).fit(counts @ self.word_grams_)
+        char_counts = counts @ self.word_grams_
+        self.char_tfidf_ = TfidfTransformer(sublinear_tf=True).fit(char_counts)
+        self.shared_features_ = self._shared_features(counts, char_counts)
         return self._vectors(counts, self.word_grams_)
 
+    def _shared_features(self, counts, char_counts) -> np.ndarray:
+        """Union columns found in at least ``MIN_RETRIEVAL_DF`` fitted documents."""
+        blocks = []
+        if self.analyzer in ("union", "word"):
+            blocks.append(np.diff(sp.csc_matrix(counts).indptr))
+        if self.analyzer in ("union", "char"):
+            blocks.append(np.diff(sp.csc_matrix(char_counts).indptr))
+        return np.concatenate(blocks) >= MIN_RETRIEVAL_DF
+
     def transform(self, texts) -> sp.csr_matrix:
-        """Unit-length (or all-zero, for empty text) CSR rows, ``float32``."""
+        """Unit-length (or all-zero, for empty text) CSR rows, ``float32``, every feature kept."""
         docs = [tokenize(t) for t in texts]
         unseen = sorted({w for doc in docs for w in doc} - self.vocabulary_.keys())
         index = self.vocabulary_
@@ -130,10 +180,21 @@ class TextModel:
             blocks.append(self.word_tfidf_.transform(known) * self._block_weight("word"))
         if self.analyzer in ("union", "char"):
             blocks.append(self.char_tfidf_.transform(counts @ grams) * self._block_weight("char"))
-        matrix = sp.hstack(blocks, format="csr", dtype=DTYPE)
-        if self.max_terms is not None:
-            matrix = keep_top_terms(matrix, self.max_terms)
-        return normalise_rows(matrix)
+        return normalise_rows(sp.hstack(blocks, format="csr", dtype=DTYPE))
+
+    def retrieval_vectors(self, vectors: sp.csr_matrix) -> sp.csr_matrix:
+        """``vectors`` with each row cut to its ``max_terms`` heaviest features, renormalised.
+
+        Retrieval runs on these (cheap sparse products); the text factor uses the full vectors.
+        Features shared by two or more fitted documents win the cut before the others: a
+        feature of a single document has the highest idf, so it would win on weight, yet it can
+        match nothing else in the market.
+        """
+        if self.max_terms is None:
+            return vectors
+        vectors = sp.csr_matrix(vectors)
+        shared = self.shared_features_[vectors.indices]
+        return normalise_rows(keep_top_terms(vectors, self.max_terms, priority=shared))
 
     def _block_weight(self, block: str) -> float:
         if self.analyzer != "union":
@@ -141,16 +202,22 @@ class TextModel:
         share = self.char_share if block == "char" else 1.0 - self.char_share
         return float(np.sqrt(share))
 
-    def word_terms(self, text: str) -> dict[str, float]:
-        """Known words of ``text`` with their tf-idf weights (for explanations)."""
-        docs = [[w for w in tokenize(text) if w in self.vocabulary_]]
+    def word_terms(self, text: str) -> dict[str, tuple[str, float]]:
+        """Known stems of ``text`` → (a surface word, tf-idf weight), for explanations."""
+        surface = {}
+        for word in words(text):
+            surface.setdefault(stem(word), word)
+        docs = [[s for s in surface if s in self.vocabulary_]]
         row = self.word_tfidf_.transform(self._word_counts(docs, len(self.vocabulary_)))
-        words = list(self.vocabulary_)
-        return {words[j]: float(w) for j, w in zip(row.indices, row.data, strict=True)}
+        names = list(self.vocabulary_)
+        return {
+            names[j]: (surface[names[j]], float(w))
+            for j, w in zip(row.indices, row.data, strict=True)
+        }
 
-    def char_vectors(self, words) -> sp.csr_matrix:
-        """Unit-length character n-gram rows for single words (to relate compounds)."""
-        return normalise_rows(self.char_tfidf_.transform(self.char_counter_.transform(words)))
+    def char_vectors(self, stems) -> sp.csr_matrix:
+        """Unit-length character n-gram rows for single stems (to relate compounds)."""
+        return normalise_rows(self.char_tfidf_.transform(self.char_counter_.transform(stems)))
 
 
 def normalise_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
@@ -161,17 +228,22 @@ def normalise_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags((1.0 / norms).astype(DTYPE)) @ matrix)
 
 
-def keep_top_terms(matrix: sp.csr_matrix, max_terms: int) -> sp.csr_matrix:
-    """Keep each row's ``max_terms`` largest entries (entries tied with the last kept stay too)."""
+def keep_top_terms(matrix: sp.csr_matrix, max_terms: int, priority=None) -> sp.csr_matrix:
+    """Keep each row's ``max_terms`` largest entries (entries tied with the last kept stay too).
+
+    ``priority`` (bool per stored entry) puts flagged entries ahead of all unflagged ones.
+    """
     matrix = sp.csr_matrix(matrix)
     counts = np.diff(matrix.indptr)
     if counts.max(initial=0) <= max_terms:
         return matrix
+    # Rows are unit length, so entries are in (0, 1]; +1 lifts the prioritised ones above all.
+    key = matrix.data + (0 if priority is None else np.asarray(priority, dtype=DTYPE))
     keep = np.ones(matrix.nnz, dtype=bool)
     for start in range(0, matrix.shape[0], PRUNE_CHUNK_ROWS):
         stop = min(start + PRUNE_CHUNK_ROWS, matrix.shape[0])
         lo, hi = matrix.indptr[start], matrix.indptr[stop]
-        keep[lo:hi] = _keep_in_chunk(matrix.data[lo:hi], counts[start:stop], max_terms)
+        keep[lo:hi] = _keep_in_chunk(key[lo:hi], counts[start:stop], max_terms)
     rows = np.repeat(np.arange(matrix.shape[0]), counts)
     kept = np.bincount(rows[keep], minlength=matrix.shape[0])
     indptr = np.concatenate([[0], np.cumsum(kept)]).astype(matrix.indptr.dtype)

@@ -31,6 +31,8 @@ BACKENDS = ("auto", "numba", "numpy")
 NUMBA_MIN_QUERIES = 64
 #: Row block of the numpy backend: bounds the size of one sparse product.
 NUMPY_BLOCK_ROWS = 256
+#: Pairs scored together by the numpy ``pair_dots``.
+PAIR_CHUNK = 65536
 
 
 @dataclass
@@ -96,6 +98,42 @@ def top_n(queries, index_t, static, group, q_side: Side, i_side: Side, n_top, ba
                 scores[block],
             )
     return positions, scores
+
+
+def pair_dots(queries, index, q_rows, i_rows, backend="auto") -> np.ndarray:
+    """Dot products ``queries[q_rows[j]] · index[i_rows[j]]`` for pairs grouped by query row.
+
+    Used to score retrieved pairs with the full (unpruned) vectors.
+    """
+    q_rows = np.asarray(q_rows, dtype=np.int64)
+    i_rows = np.asarray(i_rows, dtype=np.int64)
+    if len(q_rows) == 0:
+        return np.zeros(0)
+    if resolve_backend(backend, len(np.unique(q_rows))) == "numba":
+        queries = sp.csr_matrix(queries, dtype=np.float32)
+        index = sp.csr_matrix(index, dtype=np.float32)
+        starts = np.flatnonzero(np.diff(q_rows, prepend=-1)).astype(np.int64)
+        out = np.zeros(len(q_rows), dtype=np.float64)
+        _pair_dots_kernel(
+            queries.indptr.astype(np.int64),
+            queries.indices,
+            queries.data,
+            index.indptr.astype(np.int64),
+            index.indices,
+            index.data,
+            queries.shape[1],
+            q_rows,
+            i_rows,
+            np.append(starts, len(q_rows)),
+            out,
+        )
+        return out
+    dots = np.empty(len(q_rows))
+    for lo in range(0, len(q_rows), PAIR_CHUNK):
+        hi = lo + PAIR_CHUNK
+        product = queries[q_rows[lo:hi]].multiply(index[i_rows[lo:hi]])
+        dots[lo:hi] = np.asarray(product.sum(axis=1)).ravel()
+    return dots
 
 
 def _take(side: Side, index) -> Side:
@@ -314,3 +352,25 @@ if numba is not None:
                 for r in range(size):
                     positions[q, r] = heap_i[r]
                     scores[q, r] = heap_v[r]
+
+    @numba.njit(cache=True, parallel=True, nogil=True)
+    def _pair_dots_kernel(
+        q_ptr, q_ind, q_dat, i_ptr, i_ind, i_dat, n_features, q_rows, i_rows, starts, out
+    ):  # pragma: no cover - compiled
+        """Scatter each query row into a dense scratch once, then gather for its pairs."""
+        n_groups = len(starts) - 1
+        n_tasks = (n_groups + _ROWS_PER_TASK - 1) // _ROWS_PER_TASK
+        for task in numba.prange(n_tasks):
+            dense = np.zeros(n_features, dtype=np.float32)
+            for g in range(task * _ROWS_PER_TASK, min(n_groups, (task + 1) * _ROWS_PER_TASK)):
+                q = q_rows[starts[g]]
+                for p in range(q_ptr[q], q_ptr[q + 1]):
+                    dense[q_ind[p]] = q_dat[p]
+                for j in range(starts[g], starts[g + 1]):
+                    i = i_rows[j]
+                    total = 0.0
+                    for p in range(i_ptr[i], i_ptr[i + 1]):
+                        total += dense[i_ind[p]] * i_dat[p]
+                    out[j] = total
+                for p in range(q_ptr[q], q_ptr[q + 1]):
+                    dense[q_ind[p]] = 0.0

@@ -105,7 +105,7 @@ def test_slot_retrieval_equals_brute_force(backend, seed):
     slots, candidates = random_profiles(seed)
     matcher = Matcher(backend=backend).fit(slots, candidates)
     allowed = allowed_mask(matcher.candidates_.rules, matcher.slots_.rules)
-    expected = brute_force(matcher.candidates_.vectors, matcher.slots_.vectors, allowed, N_TOP)
+    expected = brute_force(matcher.candidates_.retrieval, matcher.slots_.retrieval, allowed, N_TOP)
     assert_same_top(matcher.retrieve(candidates, N_TOP), expected)
 
 
@@ -114,7 +114,7 @@ def test_candidate_retrieval_equals_brute_force(backend):
     slots, candidates = random_profiles(2)
     matcher = Matcher(backend=backend).fit(slots, candidates)
     allowed = allowed_mask(matcher.candidates_.rules, matcher.slots_.rules).T
-    expected = brute_force(matcher.slots_.vectors, matcher.candidates_.vectors, allowed, N_TOP)
+    expected = brute_force(matcher.slots_.retrieval, matcher.candidates_.retrieval, allowed, N_TOP)
     assert_same_top(matcher.retrieve(slots, N_TOP), expected)
 
 
