@@ -49,3 +49,86 @@ def make_user(
     db.session.add(user)
     db.session.commit()
     return user
+
+
+# --- candidates, sites and slots (caseworker half of issue 3) ---------------------------------
+
+
+def make_candidate(organisation: Organisation | None = None, **values):
+    """A candidate of ``organisation`` (a new NAV office by default); codes name taxonomy rows."""
+    from webapp.models import Adaptation, Candidate, Occupation, Skill, SlotKind
+
+    organisation = organisation or make_organisation(OrganisationKind.NAV_OFFICE)
+    n = next(_numbers)
+    related = {
+        "kinds": (SlotKind, values.pop("kinds", ["work_training"])),
+        "skills": (Skill, values.pop("skills", [])),
+        "occupations": (Occupation, values.pop("occupations", [])),
+        "adaptation_needs": (Adaptation, values.pop("adaptation_needs", [])),
+    }
+    consent = values.pop("consent", False)
+    candidate = Candidate(
+        organisation=organisation,
+        reference_code=values.pop("reference_code", f"K-{n:04d}"),
+        display_name=values.pop("display_name", f"Kandidat {n}"),
+        **values,
+    )
+    for name, (model, codes) in related.items():
+        setattr(candidate, name, [db.session.get(model, code) for code in codes])
+    if consent:
+        candidate.consent_at = utcnow()
+        candidate.consent_scope = "Deling av profil med arbeidsgivere"
+    db.session.add(candidate)
+    db.session.commit()
+    return candidate
+
+
+def make_site(organisation: Organisation | None = None, *, postal_code: str = "1470", **values):
+    """A workplace with the coordinates of its postal place."""
+    from webapp.models import PostalPlace, Site
+
+    organisation = organisation or make_organisation(OrganisationKind.EMPLOYER)
+    place = db.session.get(PostalPlace, postal_code)
+    site = Site(
+        organisation=organisation,
+        name=values.pop("name", f"Arbeidssted {next(_numbers)}"),
+        address=values.pop("address", "Storgata 1"),
+        postal_code=postal_code,
+        latitude=values.pop("latitude", place.latitude if place else None),
+        longitude=values.pop("longitude", place.longitude if place else None),
+        **values,
+    )
+    db.session.add(site)
+    db.session.commit()
+    return site
+
+
+def make_slot(
+    organisation: Organisation | None = None,
+    *,
+    site=None,
+    status: str = "open",
+    skills=(),
+    adaptations=(),
+    **values,
+):
+    """A slot (open by default) at ``site`` (a new site in 1470 Lørenskog by default)."""
+    from webapp.models import Adaptation, Skill, Slot
+
+    organisation = organisation or (site.organisation if site else make_organisation())
+    if site is None and "site_id" not in values:
+        site = make_site(organisation)
+    slot = Slot(
+        organisation=organisation,
+        site=site,
+        kind=values.pop("kind", "work_training"),
+        title=values.pop("title", f"Plass {next(_numbers)}"),
+        status=status,
+        capacity=values.pop("capacity", 1),
+        skills=[db.session.get(Skill, code) for code in skills],
+        adaptations=[db.session.get(Adaptation, code) for code in adaptations],
+        **values,
+    )
+    db.session.add(slot)
+    db.session.commit()
+    return slot

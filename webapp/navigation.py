@@ -17,7 +17,11 @@ NAVIGATION = {
         ("employer.sites", _l("Arbeidssteder")),
         ("employer.profile", _l("Virksomheten")),
     ],
-    Role.CASEWORKER: [("caseworker.home", _l("Oversikt"))],
+    Role.CASEWORKER: [
+        ("caseworker.home", _l("Oversikt")),
+        ("caseworker.candidates", _l("Kandidater")),
+        ("caseworker.browse_slots", _l("Ledige plasser")),
+    ],
     Role.SCHOOL: [("school.home", _l("Oversikt"))],
     Role.ADMIN: [
         ("admin.home", _l("Oversikt")),

@@ -1,0 +1,481 @@
+"""Forms for caseworkers: candidates, consent and the filters of the lists."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields import SelectChoice
+from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from webapp.forms import FILTERABLE, INVALID_CHOICE, max_length
+from webapp.models import CandidateStatus
+from webapp.services import candidates as service
+from webapp.services import slot_search, taxonomy
+
+# Control characters (other than tab and line breaks) have no place in typed text, and
+# PostgreSQL refuses NUL outright: drop them before anything else sees the value.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value):
+    if value is None:
+        return value
+    return CONTROL_CHARACTERS.sub("", value).strip()
+
+
+class WholeNumberField(IntegerField):
+    """An integer with a message in the user's language when the text is not one."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and (valuelist[0] or "").strip():
+            valuelist = [valuelist[0].strip()]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            self.data = None
+            raise ValueError(_l("Skriv et helt tall, for eksempel 20.")) from error
+
+
+class DayField(DateField):
+    """A date from ``<input type="date">`` (YYYY-MM-DD), with a message in the user's language."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"type": "date"})
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            self.data = None
+            raise ValueError(_l("Skriv en gyldig dato (dd.mm.åååå).")) from error
+
+
+class ColleagueField(SelectField):
+    """A user of the organisation, chosen by id; bad input gets a message in the user's language."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("coerce", int)
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not (valuelist[0] or "").strip():
+            self.data = None  # InputRequired says what to do
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            self.data = None
+            raise ValueError(_l("Velg en veileder.")) from error
+
+
+def checkbox_list(label, choices, **kwargs) -> SelectMultipleField:
+    """Several choices as checkboxes: better than a multi-select for a short list."""
+    return SelectMultipleField(
+        label,
+        choices=choices,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        invalid_choice_message=INVALID_CHOICE,
+        **kwargs,
+    )
+
+
+def multi_select(label, choices, **kwargs) -> SelectMultipleField:
+    """Several choices from a long list."""
+    return SelectMultipleField(
+        label,
+        choices=choices,
+        invalid_choice_message=INVALID_CHOICE,
+        render_kw={**FILTERABLE, "size": 10},
+        **kwargs,
+    )
+
+
+def programme_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, label) for code, label in service.PROGRAMME_LABELS.items()]
+
+
+def candidate_level_choices() -> list[SelectChoice]:
+    """The CEFR levels; for a person "none" means not assessed rather than "no requirement"."""
+    choices = taxonomy.level_choices()
+    return [
+        SelectChoice(c.value, _l("Ikke kartlagt / ingen norsk")) if c.value == "none" else c
+        for c in choices
+    ]
+
+
+class CandidateForm(FlaskForm):
+    """Everything a caseworker records about a candidate (consent has its own buttons)."""
+
+    reference_code = StringField(
+        _l("Referansekode"),
+        filters=[clean_text],
+        validators=[
+            InputRequired(_l("Skriv inn en referansekode.")),
+            max_length(service.REFERENCE_CODE_MAX),
+            Regexp(
+                service.REFERENCE_CODE_PATTERN,
+                message=_l("Bruk bare bokstaver, tall og tegnene . _ / -, uten mellomrom."),
+            ),
+        ],
+        description=_l("Din egen kode for kandidaten, unik i organisasjonen. Aldri fødselsnummer."),
+    )
+    display_name = StringField(
+        _l("Visningsnavn"),
+        filters=[clean_text],
+        validators=[
+            InputRequired(_l("Skriv inn et visningsnavn.")),
+            max_length(service.DISPLAY_NAME_MAX),
+        ],
+        description=_l("For eksempel fornavn og første bokstav i etternavnet."),
+    )
+    caseworker_id = ColleagueField(
+        _l("Ansvarlig veileder"),
+        validators=[InputRequired(_l("Velg en veileder."))],
+    )
+    programme = SelectField(_l("Program"), choices=programme_choices, default="other")
+    kinds = checkbox_list(_l("Ønsker plass av typen"), taxonomy.kind_choices)
+    goals = TextAreaField(
+        _l("Mål"),
+        filters=[clean_text],
+        validators=[Optional(), max_length(service.GOALS_MAX)],
+        description=_l("Hva kandidaten vil oppnå, med kandidatens egne ord."),
+    )
+    skills = multi_select(
+        _l("Ferdigheter"),
+        taxonomy.skill_choices,
+        description=_l("Hold Ctrl (Cmd på Mac) nede for å velge flere."),
+    )
+    experience = TextAreaField(
+        _l("Arbeidserfaring"),
+        filters=[clean_text],
+        validators=[Optional(), max_length(service.EXPERIENCE_MAX)],
+    )
+    education = TextAreaField(
+        _l("Utdanning"),
+        filters=[clean_text],
+        validators=[Optional(), max_length(service.EDUCATION_MAX)],
+    )
+    occupations = multi_select(
+        _l("Ønskede lærefag og yrker"),
+        taxonomy.occupation_choices,
+        description=_l("Hold Ctrl (Cmd på Mac) nede for å velge flere."),
+    )
+    norwegian_level = SelectField(_l("Norsknivå"), choices=candidate_level_choices, default="none")
+    home_postal_code = StringField(
+        _l("Postnummer hjemme"),
+        filters=[clean_text],
+        validators=[
+            Optional(),
+            Regexp(r"^\d{4}$", message=_l("Postnummeret har fire sifre.")),
+        ],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 4},
+    )
+    max_commute_km = WholeNumberField(
+        _l("Lengste reisevei (km)"),
+        validators=[
+            Optional(),
+            NumberRange(
+                service.COMMUTE_MIN_KM,
+                service.COMMUTE_MAX_KM,
+                message=_l("Skriv et tall fra %(min)s til %(max)s."),
+            ),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    hours_per_week = WholeNumberField(
+        _l("Timer per uke"),
+        validators=[
+            Optional(),
+            NumberRange(
+                service.HOURS_MIN,
+                service.HOURS_MAX,
+                message=_l("Skriv et tall fra %(min)s til %(max)s."),
+            ),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    available_from = DayField(_l("Tilgjengelig fra"), validators=[Optional()])
+    adaptation_needs = checkbox_list(_l("Behov for tilrettelegging"), taxonomy.adaptation_choices)
+    notes = TextAreaField(
+        _l("Interne notater"),
+        filters=[clean_text],
+        validators=[Optional(), max_length(service.NOTES_MAX)],
+        description=_l("Bare for veiledere i din organisasjon. Vises aldri for arbeidsgivere."),
+    )
+
+    def __init__(self, *args, caseworkers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.caseworker_id.choices = [SelectChoice(u.id, u.name) for u in caseworkers]
+
+    def validate_home_postal_code(self, field):
+        if field.data and taxonomy.postal_place(field.data) is None:
+            raise ValidationError(_l("Ukjent postnummer."))
+
+    def validate_available_from(self, field):
+        if field.data is None:
+            return
+        low, high = service.available_from_bounds()
+        if not low <= field.data <= high:
+            raise ValidationError(
+                _l(
+                    "Velg en dato mellom %(low)s og %(high)s.",
+                    low=low.strftime("%d.%m.%Y"),
+                    high=high.strftime("%d.%m.%Y"),
+                )
+            )
+
+    def fields_for_service(self) -> service.CandidateFields:
+        return service.CandidateFields(
+            reference_code=self.reference_code.data or "",
+            display_name=self.display_name.data or "",
+            caseworker_id=self.caseworker_id.data,
+            programme=self.programme.data,
+            kinds=list(self.kinds.data or []),
+            goals=self.goals.data or "",
+            skills=list(self.skills.data or []),
+            experience=self.experience.data or "",
+            education=self.education.data or "",
+            occupations=list(self.occupations.data or []),
+            norwegian_level=self.norwegian_level.data,
+            home_postal_code=self.home_postal_code.data or None,
+            max_commute_km=self.max_commute_km.data,
+            hours_per_week=self.hours_per_week.data,
+            available_from=self.available_from.data,
+            adaptation_needs=list(self.adaptation_needs.data or []),
+            notes=self.notes.data or "",
+        )
+
+    def fill_from(self, candidate) -> None:
+        """Show a stored candidate in the form (on GET only)."""
+        self.reference_code.data = candidate.reference_code
+        self.display_name.data = candidate.display_name
+        self.caseworker_id.data = candidate.caseworker_id
+        self.programme.data = candidate.programme
+        self.kinds.data = [k.code for k in candidate.kinds]
+        self.goals.data = candidate.goals
+        self.skills.data = [s.code for s in candidate.skills]
+        self.experience.data = candidate.experience
+        self.education.data = candidate.education
+        self.occupations.data = [o.code for o in candidate.occupations]
+        self.norwegian_level.data = candidate.norwegian_level
+        self.home_postal_code.data = candidate.home_postal_code
+        self.max_commute_km.data = candidate.max_commute_km
+        self.hours_per_week.data = candidate.hours_per_week
+        self.available_from.data = candidate.available_from
+        self.adaptation_needs.data = [a.code for a in candidate.adaptation_needs]
+        self.notes.data = candidate.notes
+
+
+class ConsentFieldsMixin:
+    consent_scope = StringField(
+        _l("Hva samtykket gjelder"),
+        filters=[clean_text],
+        validators=[Optional(), max_length(service.CONSENT_SCOPE_MAX)],
+        description=_l("For eksempel: Deling av profil med arbeidsgivere i Arbeidsbro."),
+    )
+
+
+class NewCandidateForm(ConsentFieldsMixin, CandidateForm):
+    """Registration: the candidate form plus consent, which is never ticked in advance."""
+
+    consent = BooleanField(
+        _l("Kandidaten har gitt samtykke til at profilen kan deles med arbeidsgivere"),
+        default=False,
+    )
+
+    def validate_consent_scope(self, field):
+        if self.consent.data and not field.data:
+            raise ValidationError(_l("Beskriv hva kandidaten har samtykket til."))
+        if field.data and not self.consent.data:
+            raise ValidationError(_l("Kryss av for samtykke, eller la omfanget stå tomt."))
+
+
+class GiveConsentForm(ConsentFieldsMixin, FlaskForm):
+    """Consent given (again) from the candidate's page."""
+
+    def validate_consent_scope(self, field):
+        if not field.data:
+            raise ValidationError(_l("Beskriv hva kandidaten har samtykket til."))
+
+
+# --- filters (GET forms, no CSRF: they change nothing) ----------------------------------------
+
+
+def _any(label) -> SelectChoice:
+    return SelectChoice("", label)
+
+
+def candidate_status_choices() -> list[SelectChoice]:
+    return [
+        _any(_l("Aktive og på pause")),
+        SelectChoice(CandidateStatus.ACTIVE.value, _l("Aktiv")),
+        SelectChoice(CandidateStatus.PAUSED.value, _l("Pause")),
+        SelectChoice(CandidateStatus.ARCHIVED.value, _l("Arkivert")),
+        SelectChoice("all", _l("Alle")),
+    ]
+
+
+class CandidateFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        _l("Søk i referanse, navn, yrke eller ferdighet"),
+        filters=[clean_text],
+        validators=[Optional(), max_length(100)],
+    )
+    status = SelectField(_l("Status"), choices=candidate_status_choices, default="")
+    kind = SelectField(
+        _l("Ønsker type plass"),
+        choices=lambda: [_any(_l("Alle")), *taxonomy.kind_choices()],
+        default="",
+    )
+    consent = SelectField(
+        _l("Samtykke"),
+        choices=lambda: [
+            _any(_l("Alle")),
+            SelectChoice("yes", _l("Har samtykket")),
+            SelectChoice("no", _l("Mangler samtykke")),
+        ],
+        default="",
+    )
+    level = SelectField(
+        _l("Norsknivå"),
+        choices=lambda: [_any(_l("Alle")), *candidate_level_choices()],
+        default="",
+    )
+
+    def filters(self) -> service.CandidateFilters:
+        """The valid filters; a field with an error is left out instead of failing the page."""
+
+        def ok(field) -> str:
+            return (field.data or "") if not field.errors else ""
+
+        return service.CandidateFilters(
+            q=ok(self.q),
+            status=ok(self.status),
+            kind=ok(self.kind),
+            consent=ok(self.consent),
+            level=ok(self.level),
+        )
+
+    def url_args(self) -> dict:
+        """The active filters as query arguments for the pagination links."""
+        return {name: value for name, value in vars(self.filters()).items() if value}
+
+
+def distance_choices() -> list[SelectChoice]:
+    return [
+        _any(_l("Alle avstander")),
+        *(SelectChoice(str(km), _l("Innen %(km)d km", km=km)) for km in slot_search.DISTANCES_KM),
+    ]
+
+
+def sort_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice("newest", _l("Nyeste først")),
+        SelectChoice("start", _l("Tidligste oppstart")),
+        SelectChoice("distance", _l("Nærmest (krever postnummer)")),
+    ]
+
+
+class SlotSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        _l("Søk i tittel, beskrivelse, fag eller ferdigheter"),
+        filters=[clean_text],
+        validators=[Optional(), max_length(100)],
+    )
+    kind = SelectField(
+        _l("Type plass"),
+        choices=lambda: [_any(_l("Alle")), *taxonomy.kind_choices()],
+        default="",
+    )
+    occupation = SelectField(
+        _l("Lærefag eller yrke"),
+        choices=lambda: [_any(_l("Alle")), *taxonomy.occupation_choices()],
+        default="",
+        render_kw=FILTERABLE,
+    )
+    postal_code = StringField(
+        _l("Fra postnummer"),
+        filters=[clean_text],
+        validators=[Optional(), Regexp(r"^\d{4}$", message=_l("Postnummeret har fire sifre."))],
+        render_kw={"inputmode": "numeric", "maxlength": 4, "autocomplete": "off"},
+    )
+    max_km = SelectField(_l("Avstand"), choices=distance_choices, default="")
+    level = SelectField(
+        _l("Kandidatens norsknivå"),
+        choices=lambda: [_any(_l("Alle")), *candidate_level_choices()],
+        default="",
+        description=_l("Viser plasser som krever dette nivået eller lavere."),
+    )
+    adaptations = checkbox_list(_l("Tilrettelegging som må tilbys"), taxonomy.adaptation_choices)
+    start_from = DayField(_l("Oppstart fra og med"), validators=[Optional()])
+    free_only = BooleanField(_l("Bare plasser med ledig kapasitet"))
+    sort = SelectField(_l("Sortering"), choices=sort_choices, default="newest")
+
+    def validate_postal_code(self, field):
+        if field.data and taxonomy.postal_place(field.data) is None:
+            raise ValidationError(_l("Ukjent postnummer."))
+
+    def validate_max_km(self, field):
+        if field.data and not self.postal_code.data:
+            raise ValidationError(_l("Skriv inn et postnummer for å søke etter avstand."))
+
+    def validate_sort(self, field):
+        if field.data == "distance" and not self.postal_code.data:
+            raise ValidationError(_l("Skriv inn et postnummer for å sortere etter avstand."))
+
+    def filters(self) -> slot_search.SlotFilters:
+        """The valid filters; a field with an error is ignored, so the page still answers."""
+
+        def ok(field, empty=""):
+            return field.data if field.data not in (None, "") and not field.errors else empty
+
+        postal_code = ok(self.postal_code, None)
+        max_km = ok(self.max_km, None)
+        return slot_search.SlotFilters(
+            q=ok(self.q),
+            kind=ok(self.kind),
+            occupation=ok(self.occupation),
+            postal_code=postal_code,
+            max_km=int(max_km) if max_km and postal_code else None,
+            level=ok(self.level),
+            adaptations=list(ok(self.adaptations, [])),
+            start_from=ok(self.start_from, None),
+            free_only=bool(self.free_only.data),
+            sort=ok(self.sort, "newest"),
+        )
+
+    def url_args(self) -> dict:
+        f = self.filters()
+        args = {
+            "q": f.q,
+            "kind": f.kind,
+            "occupation": f.occupation,
+            "postal_code": f.postal_code,
+            "max_km": f.max_km,
+            "level": f.level,
+            "adaptations": f.adaptations,
+            "start_from": f.start_from.isoformat() if f.start_from else None,
+            "free_only": "y" if f.free_only else None,
+            "sort": f.sort if f.sort != "newest" else None,
+        }
+        return {name: value for name, value in args.items() if value}

@@ -1,0 +1,756 @@
+"""Candidates: registration, changes, consent, search and export, for caseworkers.
+
+Candidates are the sensitive side of Arbeidsbro (DESIGN.md §5): a caseworker sees only the
+candidates of their own organisation, and every view and change writes an audit event. Each
+public function that changes something is one transaction: it commits on success and rolls back
+on a :class:`DomainError`, so a refused action never leaves half a record behind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from webapp.extensions import db
+from webapp.models import (
+    Adaptation,
+    AuditEvent,
+    Candidate,
+    CandidateStatus,
+    LanguageLevel,
+    Occupation,
+    Placement,
+    Role,
+    Skill,
+    SlotKind,
+    Suggestion,
+    SuggestionStatus,
+    User,
+    utcnow,
+)
+from webapp.models.candidate import candidate_kind, candidate_occupation, candidate_skill
+from webapp.services import audit
+from webapp.services import taxonomy as taxonomies
+from webapp.services.errors import DomainError, NotAllowed
+
+# Programmes a candidate may follow; the code is stored, the label is translated.
+PROGRAMMES = (
+    "introduksjonsprogrammet",
+    "arbeidsavklaringspenger",
+    "kvalifiseringsprogrammet",
+    "ungdomsgaranti",
+    "other",
+)
+
+REFERENCE_CODE_MAX = 40
+DISPLAY_NAME_MAX = 100
+CONSENT_SCOPE_MAX = 200
+GOALS_MAX = 2000
+EXPERIENCE_MAX = 2000
+EDUCATION_MAX = 1000
+NOTES_MAX = 4000
+HOURS_MIN, HOURS_MAX = 1, 40
+COMMUTE_MIN_KM, COMMUTE_MAX_KM = 1, 300
+# "Available from" may lie a little in the past (available now) but not decades away.
+AVAILABLE_FROM_PAST = timedelta(days=5 * 366)
+AVAILABLE_FROM_FUTURE = timedelta(days=3 * 366)
+HISTORY_LIMIT = 50
+PER_PAGE = 25
+
+REFERENCE_CODE_PATTERN = re.compile(r"^[0-9A-Za-zÆØÅæøå][0-9A-Za-zÆØÅæøå._/-]*$")
+# Eleven digits in a row, optionally split after six: the shape of a national identity number,
+# which Arbeidsbro never stores (DESIGN.md §3).
+NATIONAL_ID_PATTERN = re.compile(r"(?<!\d)\d{6}\s?\d{5}(?!\d)")
+
+
+# Lazy labels, so a form built at import time still speaks the user's language.
+PROGRAMME_LABELS = {
+    "introduksjonsprogrammet": _l("Introduksjonsprogrammet"),
+    "arbeidsavklaringspenger": _l("Arbeidsavklaringspenger (AAP)"),
+    "kvalifiseringsprogrammet": _l("Kvalifiseringsprogrammet (KVP)"),
+    "ungdomsgaranti": _l("Ungdomsgarantien"),
+    "other": _l("Annet"),
+}
+
+
+def programme_labels() -> dict[str, str]:
+    """Programme code → label in the user's language."""
+    return {code: str(label) for code, label in PROGRAMME_LABELS.items()}
+
+
+def status_labels() -> dict[str, str]:
+    return {
+        CandidateStatus.ACTIVE: _("Aktiv"),
+        CandidateStatus.PAUSED: _("Pause"),
+        CandidateStatus.ARCHIVED: _("Arkivert"),
+    }
+
+
+def looks_like_national_id(text: str | None) -> bool:
+    return bool(text) and NATIONAL_ID_PATTERN.search(text) is not None
+
+
+@dataclass
+class CandidateFields:
+    """What a caseworker types about a candidate; the form fills it, the service checks it."""
+
+    reference_code: str
+    display_name: str
+    caseworker_id: int | None = None
+    programme: str = "other"
+    kinds: list[str] = field(default_factory=list)
+    goals: str = ""
+    skills: list[str] = field(default_factory=list)
+    experience: str = ""
+    education: str = ""
+    occupations: list[str] = field(default_factory=list)
+    norwegian_level: str = "none"
+    home_postal_code: str | None = None
+    max_commute_km: int | None = None
+    hours_per_week: int | None = None
+    available_from: date | None = None
+    adaptation_needs: list[str] = field(default_factory=list)
+    notes: str = ""
+
+
+# --- permissions -----------------------------------------------------------------------------
+
+
+def may_see(actor: User | None, candidate: Candidate) -> bool:
+    """Only caseworkers of the organisation that registered the candidate."""
+    return (
+        actor is not None
+        and actor.role == Role.CASEWORKER
+        and candidate.organisation_id == actor.organisation_id
+    )
+
+
+def _require_may_see(actor: User, candidate: Candidate) -> None:
+    if not may_see(actor, candidate):
+        raise NotAllowed(_("Du har ikke tilgang til denne kandidaten."))
+
+
+def _require_caseworker(actor: User) -> None:
+    if actor is None or actor.role != Role.CASEWORKER:
+        raise NotAllowed(_("Bare veiledere kan registrere kandidater."))
+
+
+def get(actor: User, candidate_id: int) -> Candidate | None:
+    """The candidate if the actor may see it, else None (the view answers 404 either way)."""
+    candidate = db.session.get(Candidate, candidate_id)
+    if candidate is None or not may_see(actor, candidate):
+        return None
+    return candidate
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def _check_text(value: str, limit: int, field_name: str) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise DomainError(_("Skriv høyst %(max)d tegn.", max=limit), field_name)
+    if "\x00" in value:
+        raise DomainError(_("Teksten inneholder ugyldige tegn."), field_name)
+    return value
+
+
+def _check_codes(model, codes: list[str], field_name: str) -> list:
+    codes = list(dict.fromkeys(codes or []))
+    rows = taxonomies.by_codes(model, codes)
+    if len(rows) != len(codes):
+        raise DomainError(_("Velg bare blant alternativene i listen."), field_name)
+    return rows
+
+
+def _check_range(value: int | None, low: int, high: int, field_name: str) -> int | None:
+    if value is not None and not low <= value <= high:
+        raise DomainError(
+            _("Skriv et tall fra %(low)d til %(high)d.", low=low, high=high), field_name
+        )
+    return value
+
+
+def available_from_bounds(today: date | None = None) -> tuple[date, date]:
+    today = today or date.today()
+    return today - AVAILABLE_FROM_PAST, today + AVAILABLE_FROM_FUTURE
+
+
+def _check_fields(actor: User, fields: CandidateFields, candidate: Candidate | None) -> dict:
+    """Every rule on the typed values; returns the values to store."""
+    reference_code = _check_text(fields.reference_code, REFERENCE_CODE_MAX, "reference_code")
+    if not reference_code:
+        raise DomainError(_("Skriv inn en referansekode."), "reference_code")
+    if not REFERENCE_CODE_PATTERN.match(reference_code):
+        raise DomainError(
+            _("Bruk bare bokstaver, tall og tegnene . _ / -, uten mellomrom."), "reference_code"
+        )
+    display_name = _check_text(fields.display_name, DISPLAY_NAME_MAX, "display_name")
+    if not display_name:
+        raise DomainError(_("Skriv inn et visningsnavn."), "display_name")
+    for name, value in (
+        ("reference_code", reference_code),
+        ("display_name", display_name),
+        ("notes", fields.notes),
+    ):
+        if looks_like_national_id(value):
+            raise DomainError(_("Arbeidsbro skal ikke inneholde fødselsnumre."), name)
+    taken = db.session.scalar(
+        select(Candidate.id).where(
+            Candidate.organisation_id == actor.organisation_id,
+            func.lower(Candidate.reference_code) == reference_code.lower(),
+            Candidate.id != (candidate.id if candidate is not None else -1),
+        )
+    )
+    if taken is not None:
+        raise DomainError(
+            _("Referansekoden er allerede brukt i organisasjonen din."), "reference_code"
+        )
+
+    caseworker = None
+    if fields.caseworker_id is not None:
+        caseworker = db.session.get(User, fields.caseworker_id)
+        unchanged = candidate is not None and candidate.caseworker_id == fields.caseworker_id
+        if (
+            caseworker is None
+            or caseworker.organisation_id != actor.organisation_id
+            or not (caseworker.active or unchanged)
+        ):
+            raise DomainError(_("Velg en veileder i din organisasjon."), "caseworker_id")
+
+    if fields.programme not in PROGRAMMES:
+        raise DomainError(_("Velg et program fra listen."), "programme")
+    if db.session.get(LanguageLevel, fields.norwegian_level or "") is None:
+        raise DomainError(_("Velg et norsknivå fra listen."), "norwegian_level")
+
+    postal_code = (fields.home_postal_code or "").strip() or None
+    if postal_code is not None and taxonomies.postal_place(postal_code) is None:
+        raise DomainError(_("Ukjent postnummer."), "home_postal_code")
+
+    low, high = available_from_bounds()
+    if fields.available_from is not None and not low <= fields.available_from <= high:
+        raise DomainError(
+            _(
+                "Velg en dato mellom %(low)s og %(high)s.",
+                low=low.strftime("%d.%m.%Y"),
+                high=high.strftime("%d.%m.%Y"),
+            ),
+            "available_from",
+        )
+    return {
+        "reference_code": reference_code,
+        "display_name": display_name,
+        "caseworker": caseworker,
+        "programme": fields.programme,
+        "kinds": _check_codes(SlotKind, fields.kinds, "kinds"),
+        "goals": _check_text(fields.goals, GOALS_MAX, "goals"),
+        "skills": _check_codes(Skill, fields.skills, "skills"),
+        "experience": _check_text(fields.experience, EXPERIENCE_MAX, "experience"),
+        "education": _check_text(fields.education, EDUCATION_MAX, "education"),
+        "occupations": _check_codes(Occupation, fields.occupations, "occupations"),
+        "norwegian_level": fields.norwegian_level,
+        "home_postal_code": postal_code,
+        "max_commute_km": _check_range(
+            fields.max_commute_km, COMMUTE_MIN_KM, COMMUTE_MAX_KM, "max_commute_km"
+        ),
+        "hours_per_week": _check_range(
+            fields.hours_per_week, HOURS_MIN, HOURS_MAX, "hours_per_week"
+        ),
+        "available_from": fields.available_from,
+        "adaptation_needs": _check_codes(Adaptation, fields.adaptation_needs, "adaptation_needs"),
+        "notes": _check_text(fields.notes, NOTES_MAX, "notes"),
+    }
+
+
+def _comparable(value):
+    if isinstance(value, list):
+        return [getattr(item, "code", item) for item in value]
+    return getattr(value, "id", value)
+
+
+def _commit_or_duplicate() -> None:
+    """Commit; a reference code taken by a concurrent request becomes a field message."""
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise DomainError(
+            _("Referansekoden er allerede brukt i organisasjonen din."), "reference_code"
+        ) from error
+
+
+# --- changes ---------------------------------------------------------------------------------
+
+
+def create(
+    actor: User, fields: CandidateFields, *, consent: bool = False, consent_scope: str = ""
+) -> Candidate:
+    """Register a candidate in the actor's organisation, with consent only when it was given."""
+    _require_caseworker(actor)
+    try:
+        values = _check_fields(actor, fields, None)
+        scope = _check_text(consent_scope, CONSENT_SCOPE_MAX, "consent_scope")
+        if consent and not scope:
+            raise DomainError(_("Beskriv hva kandidaten har samtykket til."), "consent_scope")
+        if scope and not consent:
+            raise DomainError(
+                _("Kryss av for samtykke, eller la omfanget stå tomt."), "consent_scope"
+            )
+    except DomainError:
+        db.session.rollback()
+        raise
+    candidate = Candidate(
+        organisation_id=actor.organisation_id,
+        status=CandidateStatus.ACTIVE,
+        **values,
+    )
+    if consent:
+        candidate.consent_at = utcnow()
+        candidate.consent_scope = scope
+    db.session.add(candidate)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise DomainError(
+            _("Referansekoden er allerede brukt i organisasjonen din."), "reference_code"
+        ) from error
+    audit.record(actor, "candidate.created", candidate)
+    if consent:
+        audit.record(actor, "candidate.consent_given", candidate, scope=scope)
+    _commit_or_duplicate()
+    return candidate
+
+
+def update(actor: User, candidate: Candidate, fields: CandidateFields) -> Candidate:
+    """Change what is known about a candidate; the audit event names the fields, not values."""
+    try:
+        _require_may_see(actor, candidate)
+        if candidate.status == CandidateStatus.ARCHIVED:
+            raise DomainError(_("En arkivert kandidat kan ikke endres. Aktiver kandidaten først."))
+        values = _check_fields(actor, fields, candidate)
+    except DomainError:
+        db.session.rollback()
+        raise
+    changed = []
+    for name, value in values.items():
+        if _comparable(getattr(candidate, name)) != _comparable(value):
+            changed.append(name)
+            setattr(candidate, name, value)
+    if changed:
+        audit.record(actor, "candidate.updated", candidate, fields=sorted(changed))
+    _commit_or_duplicate()
+    return candidate
+
+
+# State changes: action → (states it may start from, state it leads to, audit action).
+TRANSITIONS = {
+    "pause": ({CandidateStatus.ACTIVE}, CandidateStatus.PAUSED, "candidate.paused"),
+    "reactivate": (
+        {CandidateStatus.PAUSED, CandidateStatus.ARCHIVED},
+        CandidateStatus.ACTIVE,
+        "candidate.reactivated",
+    ),
+    "archive": (
+        {CandidateStatus.ACTIVE, CandidateStatus.PAUSED},
+        CandidateStatus.ARCHIVED,
+        "candidate.archived",
+    ),
+}
+
+
+def allowed_actions(candidate: Candidate) -> list[str]:
+    if candidate.anonymised_at is not None:
+        return []
+    return [name for name, (sources, _to, _a) in TRANSITIONS.items() if candidate.status in sources]
+
+
+def change_status(actor: User, candidate: Candidate, action: str) -> Candidate:
+    """Pause, reactivate or archive; an action the current state does not allow is refused."""
+    try:
+        _require_may_see(actor, candidate)
+        if action not in TRANSITIONS:
+            raise DomainError(_("Ukjent handling."))
+        sources, target, audit_action = TRANSITIONS[action]
+        if action not in allowed_actions(candidate):
+            raise DomainError(
+                _(
+                    "«%(action)s» går ikke når kandidaten har status «%(state)s».",
+                    action=action_labels()[action],
+                    state=status_labels()[candidate.status],
+                )
+            )
+    except DomainError:
+        db.session.rollback()
+        raise
+    previous = candidate.status
+    candidate.status = target
+    candidate.archived_at = utcnow() if target == CandidateStatus.ARCHIVED else None
+    audit.record(actor, audit_action, candidate, **{"from": previous, "to": target})
+    db.session.commit()
+    return candidate
+
+
+def action_labels() -> dict[str, str]:
+    return {
+        "pause": _("Sett på pause"),
+        "reactivate": _("Aktiver"),
+        "archive": _("Arkiver"),
+    }
+
+
+def pause(actor: User, candidate: Candidate) -> Candidate:
+    return change_status(actor, candidate, "pause")
+
+
+def reactivate(actor: User, candidate: Candidate) -> Candidate:
+    return change_status(actor, candidate, "reactivate")
+
+
+def archive(actor: User, candidate: Candidate) -> Candidate:
+    return change_status(actor, candidate, "archive")
+
+
+def withdraw_consent(actor: User, candidate: Candidate) -> int:
+    """Withdraw consent now: proposals waiting at employers are withdrawn in the same step.
+
+    Returns how many proposals were withdrawn.
+    """
+    try:
+        _require_may_see(actor, candidate)
+        if not candidate.has_consent:
+            raise DomainError(_("Kandidaten har ikke gitt samtykke som kan trekkes."))
+    except DomainError:
+        db.session.rollback()
+        raise
+    now = utcnow()
+    candidate.consent_withdrawn_at = now
+    proposals = db.session.scalars(
+        select(Suggestion).where(
+            Suggestion.candidate_id == candidate.id,
+            Suggestion.status == SuggestionStatus.PROPOSED,
+        )
+    ).all()
+    for suggestion in proposals:
+        suggestion.status = SuggestionStatus.WITHDRAWN
+        suggestion.reason_code = "consent_withdrawn"
+        suggestion.decided_by_id = actor.id
+        suggestion.decided_at = now
+        audit.record(actor, "suggestion.withdrawn", suggestion, reason="consent_withdrawn")
+    audit.record(actor, "candidate.consent_withdrawn", candidate, proposals=len(proposals))
+    db.session.commit()
+    return len(proposals)
+
+
+def give_consent(actor: User, candidate: Candidate, scope: str) -> Candidate:
+    """Record consent (again), with what it covers."""
+    try:
+        _require_may_see(actor, candidate)
+        if candidate.status == CandidateStatus.ARCHIVED:
+            raise DomainError(_("En arkivert kandidat kan ikke gi samtykke. Aktiver først."))
+        if candidate.has_consent:
+            raise DomainError(_("Kandidaten har allerede gitt samtykke."))
+        scope = _check_text(scope, CONSENT_SCOPE_MAX, "consent_scope")
+        if not scope:
+            raise DomainError(_("Beskriv hva kandidaten har samtykket til."), "consent_scope")
+    except DomainError:
+        db.session.rollback()
+        raise
+    candidate.consent_at = utcnow()
+    candidate.consent_scope = scope
+    audit.record(actor, "candidate.consent_given", candidate, scope=scope)
+    db.session.commit()
+    return candidate
+
+
+def record_view(actor: User, candidate: Candidate, page: str = "detail") -> None:
+    """Every look at a candidate's page is written to the audit log (DESIGN.md §5)."""
+    _require_may_see(actor, candidate)
+    audit.record(actor, "candidate.viewed", candidate, page=page)
+    db.session.commit()
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CandidateFilters:
+    q: str = ""
+    status: str = ""  # "" = active and paused; "all" = every state
+    kind: str = ""
+    consent: str = ""  # "yes", "no" or ""
+    level: str = ""
+
+
+def _has_consent_clause():
+    return Candidate.consent_at.is_not(None) & (
+        Candidate.consent_withdrawn_at.is_(None)
+        | (Candidate.consent_withdrawn_at < Candidate.consent_at)
+    )
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern for ``text`` anywhere, with LIKE's own wildcards taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_statement(actor: User, filters: CandidateFilters):
+    """The actor's organisation's candidates matching every filter, by reference code."""
+    stmt = select(Candidate).where(Candidate.organisation_id == actor.organisation_id)
+    if filters.status == "all":
+        pass
+    elif filters.status in set(CandidateStatus):
+        stmt = stmt.where(Candidate.status == filters.status)
+    else:
+        stmt = stmt.where(Candidate.status != CandidateStatus.ARCHIVED)
+    if filters.kind:
+        stmt = stmt.where(
+            exists().where(
+                candidate_kind.c.candidate_id == Candidate.id,
+                candidate_kind.c.kind_code == filters.kind,
+            )
+        )
+    if filters.consent == "yes":
+        stmt = stmt.where(_has_consent_clause())
+    elif filters.consent == "no":
+        stmt = stmt.where(~_has_consent_clause())
+    if filters.level:
+        stmt = stmt.where(Candidate.norwegian_level == filters.level)
+    for word in filters.q.split():
+        pattern = like_pattern(word)
+        occupation_match = exists().where(
+            candidate_occupation.c.candidate_id == Candidate.id,
+            candidate_occupation.c.occupation_code == Occupation.code,
+            or_(
+                Occupation.name_nb.ilike(pattern, escape="\\"),
+                Occupation.name_en.ilike(pattern, escape="\\"),
+            ),
+        )
+        skill_match = exists().where(
+            candidate_skill.c.candidate_id == Candidate.id,
+            candidate_skill.c.skill_code == Skill.code,
+            or_(
+                Skill.name_nb.ilike(pattern, escape="\\"),
+                Skill.name_en.ilike(pattern, escape="\\"),
+            ),
+        )
+        stmt = stmt.where(
+            or_(
+                Candidate.reference_code.ilike(pattern, escape="\\"),
+                Candidate.display_name.ilike(pattern, escape="\\"),
+                occupation_match,
+                skill_match,
+            )
+        )
+    return stmt.order_by(Candidate.reference_code, Candidate.id)
+
+
+def search(actor: User, filters: CandidateFilters, page: int = 1, per_page: int = PER_PAGE):
+    return db.paginate(
+        search_statement(actor, filters), page=page, per_page=per_page, error_out=False
+    )
+
+
+def history(candidate: Candidate, limit: int = HISTORY_LIMIT) -> list[AuditEvent]:
+    """Audit events about the candidate, newest first."""
+    return list(
+        db.session.scalars(
+            _history_statement(candidate)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def _history_statement(candidate: Candidate):
+    return select(AuditEvent).where(
+        AuditEvent.object_type == Candidate.__tablename__,
+        AuditEvent.object_id == str(candidate.id),
+    )
+
+
+def suggestions_of(candidate: Candidate) -> list[Suggestion]:
+    return list(
+        db.session.scalars(
+            select(Suggestion)
+            .where(Suggestion.candidate_id == candidate.id)
+            .order_by(Suggestion.score.desc(), Suggestion.id)
+        )
+    )
+
+
+def placements_of(candidate: Candidate) -> list[Placement]:
+    return list(
+        db.session.scalars(
+            select(Placement).where(Placement.candidate_id == candidate.id).order_by(Placement.id)
+        )
+    )
+
+
+def caseworkers_of(actor: User, current: Candidate | None = None) -> list[User]:
+    """The colleagues a candidate can be assigned to (and the one assigned now, if inactive)."""
+    users = db.session.scalars(
+        select(User)
+        .where(User.organisation_id == actor.organisation_id, User.active.is_(True))
+        .order_by(User.name)
+    ).all()
+    users = list(users)
+    if current is not None and current.caseworker is not None and current.caseworker not in users:
+        users.append(current.caseworker)
+    return users
+
+
+@dataclass(frozen=True)
+class HomeFigures:
+    active: int
+    paused: int
+    active_without_consent: int
+    mine: int
+
+
+def home_figures(actor: User) -> HomeFigures:
+    """Counts for the caseworker's home page; their own organisation only."""
+
+    def count(*conditions) -> int:
+        return (
+            db.session.scalar(
+                select(func.count())
+                .select_from(Candidate)
+                .where(Candidate.organisation_id == actor.organisation_id, *conditions)
+            )
+            or 0
+        )
+
+    active = Candidate.status == CandidateStatus.ACTIVE
+    return HomeFigures(
+        active=count(active),
+        paused=count(Candidate.status == CandidateStatus.PAUSED),
+        active_without_consent=count(active, ~_has_consent_clause()),
+        mine=count(Candidate.caseworker_id == actor.id, Candidate.status != "archived"),
+    )
+
+
+# --- right of access -------------------------------------------------------------------------
+
+EXPORT_FORMAT_VERSION = 1
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export(actor: User, candidate: Candidate) -> dict:
+    """Everything Arbeidsbro holds about one candidate, as plain JSON-ready data (audited)."""
+    _require_may_see(actor, candidate)
+    audit.record(actor, "candidate.exported", candidate)
+    db.session.commit()
+
+    def coded(rows) -> list[dict]:
+        return [{"code": row.code, "name": row.label} for row in rows]
+
+    caseworker = candidate.caseworker
+    data = {
+        "format": "arbeidsbro.candidate-export",
+        "format_version": EXPORT_FORMAT_VERSION,
+        "exported_at": _iso(utcnow()),
+        "exported_by": {"id": actor.id, "name": actor.name},
+        "candidate": {
+            "id": candidate.id,
+            "organisation": {
+                "id": candidate.organisation_id,
+                "name": candidate.organisation.name,
+            },
+            "reference_code": candidate.reference_code,
+            "display_name": candidate.display_name,
+            "responsible_caseworker": (
+                {"id": caseworker.id, "name": caseworker.name} if caseworker else None
+            ),
+            "programme": candidate.programme,
+            "kinds_wanted": coded(candidate.kinds),
+            "goals": candidate.goals,
+            "skills": coded(candidate.skills),
+            "experience": candidate.experience,
+            "education": candidate.education,
+            "occupations_wanted": coded(candidate.occupations),
+            "norwegian_level": candidate.norwegian_level,
+            "home_postal_code": candidate.home_postal_code,
+            "home_place": candidate.home_place.place if candidate.home_place else None,
+            "max_commute_km": candidate.max_commute_km,
+            "hours_per_week": candidate.hours_per_week,
+            "available_from": _iso(candidate.available_from),
+            "adaptation_needs": coded(candidate.adaptation_needs),
+            "notes": candidate.notes,
+            "consent": {
+                "in_force": candidate.has_consent,
+                "given_at": _iso(candidate.consent_at),
+                "scope": candidate.consent_scope,
+                "withdrawn_at": _iso(candidate.consent_withdrawn_at),
+            },
+            "status": candidate.status,
+            "archived_at": _iso(candidate.archived_at),
+            "anonymised_at": _iso(candidate.anonymised_at),
+            "created_at": _iso(candidate.created_at),
+            "updated_at": _iso(candidate.updated_at),
+        },
+        "suggestions": [
+            {
+                "id": s.id,
+                "slot": {"id": s.slot_id, "title": s.slot.title if s.slot else None},
+                "employer": s.slot.organisation.name if s.slot else None,
+                "score": s.score,
+                "factors": s.factors,
+                "reasons": s.reasons,
+                "model_version": s.model_version,
+                "status": s.status,
+                "decided_at": _iso(s.decided_at),
+                "reason_code": s.reason_code,
+                "reason": s.reason,
+                "proposed_at": _iso(s.proposed_at),
+                "answer_due": _iso(s.answer_due),
+                "answered_at": _iso(s.answered_at),
+                "created_at": _iso(s.created_at),
+            }
+            for s in suggestions_of(candidate)
+        ],
+        "placements": [
+            {
+                "id": p.id,
+                "suggestion_id": p.suggestion_id,
+                "slot": {"id": p.slot_id, "title": p.slot.title if p.slot else None},
+                "employer": p.slot.organisation.name if p.slot else None,
+                "start_date": _iso(p.start_date),
+                "end_date": _iso(p.end_date),
+                "follow_up_date": _iso(p.follow_up_date),
+                "status": p.status,
+                "outcome": p.outcome,
+                "notes": p.notes,
+                "created_at": _iso(p.created_at),
+            }
+            for p in placements_of(candidate)
+        ],
+        "audit_events": [
+            {
+                "id": e.id,
+                "at": _iso(e.at),
+                "action": e.action,
+                "actor": {"id": e.actor_id, "name": e.actor.name} if e.actor else None,
+                "detail": e.detail,
+            }
+            for e in db.session.scalars(
+                _history_statement(candidate).order_by(AuditEvent.at, AuditEvent.id)
+            )
+        ],
+    }
+    return data
+
+
+def export_filename(candidate: Candidate) -> str:
+    safe = re.sub(r"[^0-9A-Za-z._-]", "_", candidate.reference_code)
+    return f"kandidat-{safe}-{date.today().isoformat()}.json"

@@ -1,0 +1,225 @@
+"""Browsing open slots: what caseworkers may see, searched, filtered, sorted and paged.
+
+A slot is visible to others only when it is open and its organisation is approved; drafts,
+paused and closed slots and every slot of an unapproved organisation stay with the employer.
+
+Distance filtering and sorting run in the database on an equirectangular approximation (plain
+arithmetic, the same on SQLite and PostgreSQL, within metres at commuting distances); the
+distance shown is the exact great-circle distance, computed for the page's rows only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import String, and_, cast, exists, func, literal, or_, select
+from sqlalchemy.orm import aliased
+
+from webapp.extensions import db
+from webapp.models import (
+    LanguageLevel,
+    Occupation,
+    Organisation,
+    Placement,
+    PlacementStatus,
+    PostalPlace,
+    Site,
+    Skill,
+    Slot,
+    SlotStatus,
+)
+from webapp.models.slot import slot_adaptation, slot_skill
+from webapp.services.candidates import like_pattern
+
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
+# A slot exactly at the limit counts as within it, whatever the rounding.
+DISTANCE_TOLERANCE_KM = 0.05
+DISTANCES_KM = (5, 10, 20, 30, 50, 100)
+SORTS = ("newest", "start", "distance")
+PER_PAGE = 20
+# Placements in these states take a place in the slot (DESIGN.md §4).
+OCCUPYING = (PlacementStatus.PLANNED, PlacementStatus.ACTIVE)
+
+
+def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in km between two ``(lat, lon)`` points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, max(0.0, h))))
+
+
+def occupied_places_subquery():
+    """Per slot, how many placements hold a place now."""
+    return (
+        select(Placement.slot_id, func.count().label("occupied"))
+        .where(Placement.status.in_(OCCUPYING))
+        .group_by(Placement.slot_id)
+        .subquery()
+    )
+
+
+def free_capacity(slot: Slot) -> int:
+    """Capacity minus the placements planned or active; never below zero."""
+    occupied = db.session.scalar(
+        select(func.count())
+        .select_from(Placement)
+        .where(Placement.slot_id == slot.id, Placement.status.in_(OCCUPYING))
+    )
+    return max(0, slot.capacity - (occupied or 0))
+
+
+def visible_condition():
+    """Open slots of approved organisations: the only slots anyone but the employer sees."""
+    return and_(
+        Slot.status == SlotStatus.OPEN,
+        exists().where(
+            Organisation.id == Slot.organisation_id, Organisation.approved_at.is_not(None)
+        ),
+    )
+
+
+def get_visible(slot_id: int) -> Slot | None:
+    return db.session.scalar(select(Slot).where(Slot.id == slot_id, visible_condition()))
+
+
+@dataclass
+class SlotFilters:
+    q: str = ""
+    kind: str = ""
+    occupation: str = ""
+    postal_code: str | None = None
+    max_km: int | None = None
+    level: str = ""  # the candidate's level: slots requiring at most this
+    adaptations: list[str] = field(default_factory=list)  # every one must be offered
+    start_from: date | None = None
+    free_only: bool = False
+    sort: str = "newest"
+
+
+@dataclass(frozen=True)
+class SlotHit:
+    slot: Slot
+    free_capacity: int
+    distance_km: float | None
+
+
+@dataclass
+class SlotResults:
+    """One page of slots (Flask-SQLAlchemy's Pagination) and, per slot, what the list shows."""
+
+    page: object
+    hits: list[SlotHit]
+    origin: PostalPlace | None = None
+
+
+def _text_match(word: str):
+    pattern = like_pattern(word)
+    skill_match = exists().where(
+        slot_skill.c.slot_id == Slot.id,
+        slot_skill.c.skill_code == Skill.code,
+        or_(Skill.name_nb.ilike(pattern, escape="\\"), Skill.name_en.ilike(pattern, escape="\\")),
+    )
+    occupation_match = exists().where(
+        Occupation.code == Slot.occupation_code,
+        or_(
+            Occupation.name_nb.ilike(pattern, escape="\\"),
+            Occupation.name_en.ilike(pattern, escape="\\"),
+        ),
+    )
+    return or_(
+        Slot.title.ilike(pattern, escape="\\"),
+        Slot.description.ilike(pattern, escape="\\"),
+        cast(Slot.extra_skills, String).ilike(pattern, escape="\\"),
+        skill_match,
+        occupation_match,
+    )
+
+
+def search(filters: SlotFilters, page: int = 1, per_page: int = PER_PAGE) -> SlotResults:
+    """Visible slots matching every filter, one page of them, with free capacity and distance."""
+    page = max(1, page)
+    occupied = occupied_places_subquery()
+    site_place = aliased(PostalPlace)
+    latitude = func.coalesce(Site.latitude, site_place.latitude)
+    longitude = func.coalesce(Site.longitude, site_place.longitude)
+    free = Slot.capacity - func.coalesce(occupied.c.occupied, 0)
+
+    stmt = (
+        select(Slot)
+        .outerjoin(occupied, occupied.c.slot_id == Slot.id)
+        .outerjoin(Site, Site.id == Slot.site_id)
+        .outerjoin(site_place, site_place.postal_code == Site.postal_code)
+        .where(visible_condition())
+    )
+    if filters.kind:
+        stmt = stmt.where(Slot.kind == filters.kind)
+    if filters.occupation:
+        stmt = stmt.where(Slot.occupation_code == filters.occupation)
+    if filters.level:
+        rank = select(LanguageLevel.rank).where(LanguageLevel.code == filters.level)
+        required = select(LanguageLevel.rank).where(LanguageLevel.code == Slot.norwegian_level)
+        stmt = stmt.where(required.scalar_subquery() <= rank.scalar_subquery())
+    for code in dict.fromkeys(filters.adaptations):
+        stmt = stmt.where(
+            exists().where(
+                slot_adaptation.c.slot_id == Slot.id, slot_adaptation.c.adaptation_code == code
+            )
+        )
+    if filters.start_from is not None:
+        stmt = stmt.where(Slot.start_date >= filters.start_from)
+    if filters.free_only:
+        stmt = stmt.where(free > 0)
+    for word in filters.q.split():
+        stmt = stmt.where(_text_match(word))
+
+    origin = db.session.get(PostalPlace, filters.postal_code) if filters.postal_code else None
+    squared_degrees = None
+    if origin is not None:
+        # Degrees of latitude, and of longitude shrunk to the origin's latitude.
+        shrink = math.cos(math.radians(origin.latitude))
+        d_lat = latitude - literal(origin.latitude)
+        d_lon = (longitude - literal(origin.longitude)) * literal(shrink)
+        squared_degrees = d_lat * d_lat + d_lon * d_lon
+        if filters.max_km:
+            limit = (filters.max_km + DISTANCE_TOLERANCE_KM) / KM_PER_DEGREE
+            stmt = stmt.where(latitude.is_not(None), squared_degrees <= literal(limit * limit))
+
+    if filters.sort == "distance" and squared_degrees is not None:
+        order = [latitude.is_(None), squared_degrees, Slot.id]
+    elif filters.sort == "start":
+        order = [Slot.start_date.is_(None), Slot.start_date, Slot.id]
+    else:
+        order = [Slot.created_at.desc(), Slot.id.desc()]
+
+    pagination = db.paginate(
+        stmt.order_by(*order), page=page, per_page=per_page, error_out=False, count=True
+    )
+    slots = list(pagination.items)
+    figures = {}
+    if slots:
+        figures = {
+            row.id: row
+            for row in db.session.execute(
+                select(Slot.id, free.label("free"), latitude.label("lat"), longitude.label("lon"))
+                .outerjoin(occupied, occupied.c.slot_id == Slot.id)
+                .outerjoin(Site, Site.id == Slot.site_id)
+                .outerjoin(site_place, site_place.postal_code == Site.postal_code)
+                .where(Slot.id.in_([slot.id for slot in slots]))
+            )
+        }
+    hits = []
+    for slot in slots:
+        row = figures[slot.id]
+        distance = None
+        if origin is not None and row.lat is not None and row.lon is not None:
+            distance = round(
+                haversine_km((origin.latitude, origin.longitude), (row.lat, row.lon)), 1
+            )
+        hits.append(SlotHit(slot=slot, free_capacity=max(0, row.free), distance_km=distance))
+    return SlotResults(page=pagination, hits=hits, origin=origin)
