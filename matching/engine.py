@@ -187,12 +187,23 @@ class Matcher(BaseEstimator):
 
     def _index_profiles(self) -> None:
         """Precompute what ranking needs: transposes as CSR, rule groups, lookups by id."""
-        self.slot_vectors_t_ = self.slots_.retrieval.T.tocsr()
-        self.candidate_vectors_t_ = self.candidates_.retrieval.T.tocsr()
+        # A side no larger than the re-rank window is searched with its full vectors: exact
+        # retrieval costs nothing there, and pruning would only lose matches.
+        self.slots_exact_ = len(self.slots_) <= self.rerank_size
+        self.candidates_exact_ = len(self.candidates_) <= self.rerank_size
+        self.slot_vectors_t_ = self._vectors(self.slots_, self.slots_exact_).T.tocsr()
+        self.candidate_vectors_t_ = self._vectors(
+            self.candidates_, self.candidates_exact_
+        ).T.tocsr()
         self.slot_groups_ = Groups(self.slots_.rules, self.slots_.rules.static_key())
         self.candidate_groups_ = Groups(self.candidates_.rules, self.candidates_.rules.static_key())
         self.slot_position_ = {sid: i for i, sid in enumerate(self.slots_.ids)}
         self.candidate_position_ = {cid: i for i, cid in enumerate(self.candidates_.ids)}
+
+    @staticmethod
+    def _vectors(profiles, exact: bool) -> sp.csr_matrix:
+        """The vectors retrieval uses: full ones for an exact search, else the pruned copies."""
+        return profiles.vectors if exact else profiles.retrieval
 
     def _learn_weights(self, decisions, hand_weights) -> None:
         pairs, labels = learning.decision_pairs(
@@ -350,7 +361,9 @@ class Matcher(BaseEstimator):
         positions : int32 ndarray, shape (n_profiles, n_top)
             Rows of the other fitted side, best first, ``-1`` padded.
         similarity : float32 ndarray
-            Cosine similarity of the pruned retrieval vectors.
+            Cosine similarity of the retrieval vectors: the pruned copies, or the full vectors
+            when the other side has no more than ``rerank_size`` profiles (then retrieval is
+            exact and every allowed pair with any text in common is a candidate).
         """
         check_is_fitted(self)
         is_candidate = bool(profiles) and isinstance(profiles[0], Candidate)
@@ -377,11 +390,13 @@ class Matcher(BaseEstimator):
         if query_is_candidate:
             groups, index_t = self.slot_groups_, self.slot_vectors_t_
             static = static_mask(q_rules, groups.representatives)
+            exact = self.slots_exact_
         else:
             groups, index_t = self.candidate_groups_, self.candidate_vectors_t_
             static = static_mask(groups.representatives, q_rules).T
+            exact = self.candidates_exact_
         return top_n(
-            queries.retrieval[block],
+            self._vectors(queries, exact)[block],
             index_t,
             static,
             groups.group,

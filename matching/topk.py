@@ -186,8 +186,8 @@ def _numba_top_n(queries, index_t, static, group, q_side, i_side, positions, sco
 
 if numba is not None:
     _ROWS_PER_TASK = 64
-    #: Scan the whole accumulator when a row's postings reach 1/ratio of the index size.
-    _DENSE_SCAN_RATIO = 4
+    #: Scan the whole accumulator when a row's postings reach ratio × the index size.
+    _DENSE_SCAN_RATIO = 1000
 
     @numba.njit(cache=True, inline="always")
     def _worse(vals, idx, a, b):
@@ -277,7 +277,7 @@ if numba is not None:
         n_tasks = (n_queries + _ROWS_PER_TASK - 1) // _ROWS_PER_TASK
         for task in numba.prange(n_tasks):
             acc = np.zeros(n_index, dtype=np.float32)
-            touched = np.empty(n_index, dtype=np.int32)
+            touched = np.empty(n_index + 1, dtype=np.int32)
             heap_v = np.empty(n_top, dtype=np.float32)
             heap_i = np.empty(n_top, dtype=np.int32)
             for q in range(task * _ROWS_PER_TASK, min(n_queries, (task + 1) * _ROWS_PER_TASK)):
@@ -285,7 +285,7 @@ if numba is not None:
                 for p in range(q_ptr[q], q_ptr[q + 1]):
                     work += t_ptr[q_ind[p] + 1] - t_ptr[q_ind[p]]
                 size = 0
-                if work * _DENSE_SCAN_RATIO >= n_index:
+                if work >= n_index * _DENSE_SCAN_RATIO:
                     # Most index rows get touched: accumulate without bookkeeping, then scan
                     # the whole accumulator once (a predictable loop beats a branchy one).
                     for p in range(q_ptr[q], q_ptr[q + 1]):
@@ -320,9 +320,9 @@ if numba is not None:
                         t = q_ind[p]
                         for pp in range(t_ptr[t], t_ptr[t + 1]):
                             i = t_ind[pp]
-                            if acc[i] == 0.0:
-                                touched[n_touched] = i
-                                n_touched += 1
+                            # Branch-free: always write, advance only on a first touch.
+                            touched[n_touched] = i
+                            n_touched += acc[i] == 0.0
                             acc[i] += w * t_dat[pp]
                     for j in range(n_touched):
                         i = touched[j]

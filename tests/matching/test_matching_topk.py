@@ -36,7 +36,7 @@ N_TOP = 7
 
 
 def random_text(rng):
-    return " ".join(rng.choice(WORDS, size=rng.integers(1, 8)))
+    return " ".join(rng.choice(WORDS, size=rng.integers(1, 12)))
 
 
 def random_location(rng):
@@ -99,20 +99,33 @@ def assert_same_top(got, expected):
     np.testing.assert_array_equal(positions[unique], want_positions[unique])
 
 
+def retrieval_vectors(matcher, profiles, exact):
+    return profiles.vectors if exact else profiles.retrieval
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("seed", [0, 1])
-def test_slot_retrieval_equals_brute_force(backend, seed):
+@pytest.mark.parametrize(("seed", "rerank_size"), [(0, 200), (1, 10)])
+def test_slot_retrieval_equals_brute_force(backend, seed, rerank_size):
     slots, candidates = random_profiles(seed)
-    matcher = Matcher(backend=backend).fit(slots, candidates)
+    matcher = Matcher(backend=backend, rerank_size=rerank_size, max_terms=4)
+    matcher.fit(slots, candidates)
+    assert matcher.slots_exact_ is (rerank_size >= len(slots))
     allowed = allowed_mask(matcher.candidates_.rules, matcher.slots_.rules)
-    expected = brute_force(matcher.candidates_.retrieval, matcher.slots_.retrieval, allowed, N_TOP)
+    exact = matcher.slots_exact_
+    expected = brute_force(
+        retrieval_vectors(matcher, matcher.candidates_, exact),
+        retrieval_vectors(matcher, matcher.slots_, exact),
+        allowed,
+        N_TOP,
+    )
     assert_same_top(matcher.retrieve(candidates, N_TOP), expected)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_candidate_retrieval_equals_brute_force(backend):
     slots, candidates = random_profiles(2)
-    matcher = Matcher(backend=backend).fit(slots, candidates)
+    matcher = Matcher(backend=backend, rerank_size=10, max_terms=4).fit(slots, candidates)
+    assert not matcher.candidates_exact_
     allowed = allowed_mask(matcher.candidates_.rules, matcher.slots_.rules).T
     expected = brute_force(matcher.slots_.retrieval, matcher.candidates_.retrieval, allowed, N_TOP)
     assert_same_top(matcher.retrieve(slots, N_TOP), expected)
