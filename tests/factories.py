@@ -88,7 +88,7 @@ def make_site(organisation: Organisation | None = None, *, postal_code: str = "1
     from webapp.models import PostalPlace, Site
 
     organisation = organisation or make_organisation(OrganisationKind.EMPLOYER)
-    place = db.session.get(PostalPlace, postal_code)
+    place = db.session.get(PostalPlace, postal_code) if postal_code else None
     site = Site(
         organisation=organisation,
         name=values.pop("name", f"Arbeidssted {next(_numbers)}"),
