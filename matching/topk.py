@@ -353,7 +353,9 @@ if numba is not None:
                     positions[q, r] = heap_i[r]
                     scores[q, r] = heap_v[r]
 
-    @numba.njit(cache=True, parallel=True, nogil=True)
+    # fastmath lets LLVM split the dot product over several accumulators (the order of a float
+    # sum changes in the last bits only).
+    @numba.njit(cache=True, parallel=True, nogil=True, fastmath=True)
     def _pair_dots_kernel(
         q_ptr, q_ind, q_dat, i_ptr, i_ind, i_dat, n_features, q_rows, i_rows, starts, out
     ):  # pragma: no cover - compiled
@@ -368,7 +370,7 @@ if numba is not None:
                     dense[q_ind[p]] = q_dat[p]
                 for j in range(starts[g], starts[g + 1]):
                     i = i_rows[j]
-                    total = 0.0
+                    total = np.float32(0.0)
                     for p in range(i_ptr[i], i_ptr[i + 1]):
                         total += dense[i_ind[p]] * i_dat[p]
                     out[j] = total
