@@ -199,6 +199,12 @@ def distance_ok(cands: CandidateRules, slots: SlotRules) -> np.ndarray:
     return (dots >= cands.min_dot) | ~cands.limited | ~slots.located
 
 
+def distance_mask(cands: CandidateRules, slots: SlotRules) -> np.ndarray:
+    """The distance rule over a block, shape ``(len(cands), len(slots))``, as one matrix product."""
+    dots = cands.xyz @ slots.xyz.T
+    return (dots >= cands.min_dot[:, None]) | ~cands.limited[:, None] | ~slots.located[None, :]
+
+
 def _grid(n_cands: int, n_slots: int) -> tuple[np.ndarray, np.ndarray]:
     rows, cols = np.indices((n_cands, n_slots))
     return rows.ravel(), cols.ravel()

@@ -32,6 +32,8 @@ CHAR_BLOCK_SHARE = 0.5
 MAX_TERMS = 64
 #: Retrieval keeps only features seen in at least this many fitted documents.
 MIN_RETRIEVAL_DF = 2
+#: Rows turned into vectors together (bounds the intermediate copies).
+VECTOR_CHUNK_ROWS = 16384
 #: Rows pruned together (bounds the padded work array in ``keep_top_terms``).
 PRUNE_CHUNK_ROWS = 8192
 DTYPE = np.float32
@@ -179,6 +181,16 @@ class TextModel:
         return counts
 
     def _vectors(self, counts, grams) -> sp.csr_matrix:
+        """Union vectors for word ``counts``, a row chunk at a time to bound the copies."""
+        return sp.vstack(
+            [
+                self._chunk_vectors(counts[start : start + VECTOR_CHUNK_ROWS], grams)
+                for start in range(0, max(counts.shape[0], 1), VECTOR_CHUNK_ROWS)
+            ],
+            format="csr",
+        )
+
+    def _chunk_vectors(self, counts, grams) -> sp.csr_matrix:
         blocks = []
         n_known = len(self.vocabulary_)
         if self.analyzer in ("union", "word"):

@@ -151,6 +151,11 @@ def _numpy_block(queries, index_t, static, group, q_side, i_side, positions, sco
     near = dots >= np.maximum(q_side.min_dot[rows], i_side.min_dot[cols])
     keep = near | ~q_side.located[rows] | ~i_side.located[cols]
     rows, cols, vals = rows[keep], cols[keep], vals[keep]
+    n_top = positions.shape[1]
+    if product.shape[0] == 1 and len(vals) > n_top:
+        # One query (a new or edited profile): partition first, sort only the best n_top.
+        best = np.argpartition(-vals, n_top - 1)[:n_top]
+        rows, cols, vals = rows[best], cols[best], vals[best]
     order = np.lexsort((cols, -vals, rows))
     rows, cols, vals = rows[order], cols[order], vals[order]
     starts = np.searchsorted(rows, np.arange(product.shape[0]))

@@ -2,10 +2,11 @@
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from matching import SLOT_KINDS, Candidate, Matcher, Slot
-from matching.rules import allowed_mask
-from matching.topk import numba
+from matching.rules import allowed_mask, distance_mask, rule_masks
+from matching.topk import numba, pair_dots
 
 WORDS = [
     "kokk",
@@ -151,3 +152,23 @@ def test_backends_give_the_same_suggestions():
     by_numba = Matcher(backend="numba").fit(slots, candidates).suggest_slots(candidates)
     for a, b in zip(by_numpy, by_numba, strict=True):
         assert [s.score for s in a] == pytest.approx([s.score for s in b], abs=1e-6)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_pair_scores_equal_the_sparse_dot_product(backend):
+    rng = np.random.default_rng(5)
+    queries = sp.random(30, 200, density=0.1, format="csr", random_state=1, dtype=np.float32)
+    index = sp.random(80, 200, density=0.1, format="csr", random_state=2, dtype=np.float32)
+    q_rows = np.sort(rng.integers(0, 30, size=300))
+    i_rows = rng.integers(0, 80, size=300)
+    expected = np.asarray(queries[q_rows].multiply(index[i_rows]).sum(axis=1)).ravel()
+    got = pair_dots(queries, index, q_rows, i_rows, backend=backend)
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_block_distance_mask_agrees_with_the_pair_rule():
+    slots, candidates = random_profiles(6)
+    matcher = Matcher().fit(slots, candidates)
+    cands, slot_rules = matcher.candidates_.rules, matcher.slots_.rules
+    expected = rule_masks(cands, slot_rules)["distance"]
+    np.testing.assert_array_equal(distance_mask(cands, slot_rules), expected)
