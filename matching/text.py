@@ -32,6 +32,11 @@ CHAR_BLOCK_SHARE = 0.5
 MAX_TERMS = 64
 #: Retrieval keeps only features seen in at least this many fitted documents.
 MIN_RETRIEVAL_DF = 2
+#: How much a feature's document frequency counts in choosing retrieval features. 0 keeps the
+#: heaviest (rarest) shared features: sparse products stay cheap. 0.5 favours commoner ones,
+#: which finds more of the exhaustive top-10 but makes the products several times denser
+#: (measured with bench/scale.py; see bench/README.md).
+RETRIEVAL_DF_EXPONENT = 0.0
 #: Rows turned into vectors together (bounds the intermediate copies).
 VECTOR_CHUNK_ROWS = 16384
 #: Rows pruned together (bounds the padded work array in ``keep_top_terms``).
@@ -145,8 +150,8 @@ class TextModel:
         # together at the front, so scoring pairs mostly reads one small, cached stretch.
         self.column_rank_ = np.empty(len(df), dtype=np.int32)
         self.column_rank_[np.argsort(-df, kind="stable")] = np.arange(len(df), dtype=np.int32)
-        self.shared_features_ = np.zeros(len(df), dtype=bool)
-        self.shared_features_[self.column_rank_] = df >= MIN_RETRIEVAL_DF
+        self.document_frequency_ = np.zeros(len(df), dtype=np.int64)
+        self.document_frequency_[self.column_rank_] = df
         return self._vectors(counts, self.word_grams_)
 
     def _document_frequency(self, counts, char_counts) -> np.ndarray:
@@ -205,18 +210,21 @@ class TextModel:
         return normalise_rows(matrix)
 
     def retrieval_vectors(self, vectors: sp.csr_matrix) -> sp.csr_matrix:
-        """``vectors`` with each row cut to its ``max_terms`` heaviest features, renormalised.
+        """``vectors`` cut to the ``max_terms`` features most useful for retrieval, renormalised.
 
-        Retrieval runs on these (cheap sparse products); the text factor uses the full vectors.
+        Retrieval searches these (cheap sparse products); the text factor uses the full vectors.
         Features shared by two or more fitted documents win the cut before the others: a
         feature of a single document has the highest idf, so it would win on weight, yet it can
-        match nothing else in the market.
+        match nothing else in the market. Among them, the cut ranks by weight ×
+        ``df ** RETRIEVAL_DF_EXPONENT``.
         """
         if self.max_terms is None:
             return vectors
         vectors = sp.csr_matrix(vectors)
-        shared = self.shared_features_[vectors.indices]
-        return normalise_rows(keep_top_terms(vectors, self.max_terms, priority=shared))
+        df = np.maximum(self.document_frequency_[vectors.indices], 1).astype(np.float64)
+        # Shared features (df >= 2) first, then by weight × df ** exponent (data is in (0, 1]).
+        usefulness = vectors.data * df**RETRIEVAL_DF_EXPONENT + (df >= MIN_RETRIEVAL_DF)
+        return normalise_rows(keep_top_terms(vectors, self.max_terms, key=usefulness))
 
     def _block_weight(self, block: str) -> float:
         if self.analyzer != "union":
@@ -250,22 +258,20 @@ def normalise_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags((1.0 / norms).astype(DTYPE)) @ matrix)
 
 
-def keep_top_terms(matrix: sp.csr_matrix, max_terms: int, priority=None) -> sp.csr_matrix:
-    """Keep each row's ``max_terms`` largest entries (entries tied with the last kept stay too).
+def keep_top_terms(matrix: sp.csr_matrix, max_terms: int, key=None) -> sp.csr_matrix:
+    """Keep each row's ``max_terms`` entries with the largest ``key`` (default: the values).
 
-    ``priority`` (bool per stored entry) puts flagged entries ahead of all unflagged ones.
+    Entries tied with the last one kept stay too; entries with a key of 0 or less are dropped.
     """
     matrix = sp.csr_matrix(matrix)
     counts = np.diff(matrix.indptr)
-    if counts.max(initial=0) <= max_terms:
-        return matrix
-    # Rows are unit length, so entries are in (0, 1]; +1 lifts the prioritised ones above all.
-    key = matrix.data + (0 if priority is None else np.asarray(priority, dtype=DTYPE))
+    key = matrix.data if key is None else np.asarray(key, dtype=np.float64)
     keep = np.ones(matrix.nnz, dtype=bool)
     for start in range(0, matrix.shape[0], PRUNE_CHUNK_ROWS):
         stop = min(start + PRUNE_CHUNK_ROWS, matrix.shape[0])
         lo, hi = matrix.indptr[start], matrix.indptr[stop]
         keep[lo:hi] = _keep_in_chunk(key[lo:hi], counts[start:stop], max_terms)
+    keep &= key > 0
     rows = np.repeat(np.arange(matrix.shape[0]), counts)
     kept = np.bincount(rows[keep], minlength=matrix.shape[0])
     indptr = np.concatenate([[0], np.cumsum(kept)]).astype(matrix.indptr.dtype)
@@ -278,7 +284,7 @@ def _keep_in_chunk(data, counts, max_terms) -> np.ndarray:
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     slot = np.arange(len(data)) - starts[rows]
     width = max(int(counts.max(initial=0)), max_terms)
-    padded = np.full((len(counts), width), -np.inf, dtype=DTYPE)
+    padded = np.full((len(counts), width), -np.inf)
     padded[rows, slot] = data
     threshold = np.partition(padded, width - max_terms, axis=1)[:, width - max_terms]
     return data >= threshold[rows]
