@@ -110,13 +110,13 @@ SYSTEMS = {
 }
 
 VARIANTS = {
-    "word only, all terms": {"analyzer": "word", "max_terms": None},
-    "char only, all terms": {"analyzer": "char", "max_terms": None},
-    "union, all terms": {"analyzer": "union", "max_terms": None},
-    "union, 32 terms": {"analyzer": "union", "max_terms": 32},
-    "union, 64 terms (default)": {"analyzer": "union", "max_terms": 64},
-    "union, 96 terms": {"analyzer": "union", "max_terms": 96},
-    "char only, 64 terms": {"analyzer": "char", "max_terms": 64},
+    "word only": {"analyzer": "word"},
+    "char only (default)": {"analyzer": "char"},
+    "union": {"analyzer": "union"},
+    # A re-rank window smaller than the set forces retrieval on the pruned vectors, as in a
+    # large market; the window is then re-ranked with the full vectors.
+    "union, pruned retrieval (64 terms), window 10": {"rerank_size": 10},
+    "union, pruned retrieval (32 terms), window 10": {"rerank_size": 10, "max_terms": 32},
 }
 
 

@@ -35,7 +35,7 @@ from .scoring import (
     side_features,
     weight_vector,
 )
-from .text import TextModel
+from .text import DEFAULT_ANALYZER, MAX_TERMS, TextModel
 from .topk import Side, pair_dots, resolve_backend, top_n
 from .types import Candidate, Slot, Suggestion
 
@@ -82,10 +82,11 @@ class Matcher(BaseEstimator):
     weights : dict of str to float, optional
         Hand-set factor weights (any subset of ``scoring.FACTORS``, scaled to sum 1); defaults to
         ``scoring.HAND_WEIGHTS``.
-    analyzer : {"union", "word", "char"}, default "union"
-        Text features: word and character n-gram TF-IDF side by side, or one of them.
+    analyzer : {"char", "union", "word"}, default "char"
+        Text features: character n-grams of the (stemmed) words, word TF-IDF, or both side by
+        side. ``bench/quality.py --variants`` compares them; "char" was best on the dev split.
     max_terms : int or None, default 64
-        Features kept per profile vector (see ``text.py``).
+        Features kept per retrieval vector (see ``text.py``); the text factor uses all.
     rerank_size : int, default 200
         Pairs per query retrieved by text and re-ranked with the full score.
     block_size : int, default 4096
@@ -115,8 +116,8 @@ class Matcher(BaseEstimator):
     def __init__(
         self,
         weights=None,
-        analyzer="union",
-        max_terms=64,
+        analyzer=DEFAULT_ANALYZER,
+        max_terms=MAX_TERMS,
         rerank_size=RERANK_SIZE,
         block_size=BLOCK_SIZE,
         backend="auto",
