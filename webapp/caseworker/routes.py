@@ -10,6 +10,7 @@ import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from webapp.caseworker.forms import (
@@ -184,7 +185,12 @@ def candidate_consent_withdraw(candidate_id: int):
     else:
         flash(_("Samtykket er trukket tilbake. Ingenting deles med arbeidsgivere."), "success")
         if withdrawn:
-            flash(_("%(n)d forslag til arbeidsgivere er trukket tilbake.", n=withdrawn), "info")
+            message = ngettext(
+                "%(num)d forslag til en arbeidsgiver er trukket tilbake.",
+                "%(num)d forslag til arbeidsgivere er trukket tilbake.",
+                withdrawn,
+            )
+            flash(message, "info")
     return redirect(url_for("caseworker.candidate_detail", candidate_id=candidate.id))
 
 

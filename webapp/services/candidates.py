@@ -165,14 +165,14 @@ def _check_codes(model, codes: list[str], field_name: str) -> list:
     codes = list(dict.fromkeys(codes or []))
     rows = taxonomies.by_codes(model, codes)
     if len(rows) != len(codes):
-        raise DomainError(_("Velg bare blant alternativene i listen."), field_name)
+        raise DomainError(_("Velg bare blant alternativene som vises."), field_name)
     return rows
 
 
 def _check_range(value: int | None, low: int, high: int, field_name: str) -> int | None:
     if value is not None and not low <= value <= high:
         raise DomainError(
-            _("Skriv et tall fra %(low)d til %(high)d.", low=low, high=high), field_name
+            _("Skriv et tall fra %(min)s til %(max)s.", min=low, max=high), field_name
         )
     return value
 
