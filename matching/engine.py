@@ -198,6 +198,10 @@ class Matcher(BaseEstimator):
         ).T.tocsr()
         self.slot_groups_ = Groups(self.slots_.rules, self.slots_.rules.static_key())
         self.candidate_groups_ = Groups(self.candidates_.rules, self.candidates_.rules.static_key())
+        # Non-distance rules between every candidate signature and every slot signature.
+        self.static_table_ = np.ascontiguousarray(
+            static_mask(self.candidate_groups_.representatives, self.slot_groups_.representatives)
+        )
         self.slot_position_ = {sid: i for i, sid in enumerate(self.slots_.ids)}
         self.candidate_position_ = {cid: i for i, cid in enumerate(self.candidates_.ids)}
 
@@ -300,7 +304,7 @@ class Matcher(BaseEstimator):
             "occupation": self.occupation_vocab_.extended([_occupations(p) for p in profiles]),
         }
 
-    def _query_profiles(self, profiles, kind) -> tuple[_Profiles, list[int] | None]:
+    def _query_profiles(self, profiles, kind) -> _Profiles:
         """Encode queries, reusing fitted encodings when every query is a fitted profile."""
         fitted = self.candidates_ if kind is Candidate else self.slots_
         lookup = self.candidate_position_ if kind is Candidate else self.slot_position_
@@ -309,8 +313,11 @@ class Matcher(BaseEstimator):
             pos is not None and (fitted.objects[pos] is p or fitted.objects[pos] == p)
             for pos, p in zip(positions, profiles, strict=True)
         ):
-            return _take(fitted, np.array(positions, dtype=np.int64)), positions
-        return self._encode(profiles, kind), None
+            positions = np.array(positions, dtype=np.int64)
+            if len(positions) == len(fitted) and np.array_equal(positions, np.arange(len(fitted))):
+                return fitted  # the whole fitted side, in order: no copy
+            return _take(fitted, positions)
+        return self._encode(profiles, kind)
 
     # ------------------------------------------------------------------ ranking
     def suggest_slots(self, candidates, k=10) -> list[list[Suggestion]]:
@@ -332,7 +339,7 @@ class Matcher(BaseEstimator):
         check_is_fitted(self)
         k = _check_k(k)
         candidates = _check_profiles(candidates, Candidate, "candidates")
-        queries, _ = self._query_profiles(candidates, Candidate)
+        queries = self._query_profiles(candidates, Candidate)
         return self._rank(queries, self.slots_, k, query_is_candidate=True)
 
     def suggest_candidates(self, slots, k=10) -> list[list[Suggestion]]:
@@ -351,7 +358,7 @@ class Matcher(BaseEstimator):
         check_is_fitted(self)
         k = _check_k(k)
         slots = _check_profiles(slots, Slot, "slots")
-        queries, _ = self._query_profiles(slots, Slot)
+        queries = self._query_profiles(slots, Slot)
         return self._rank(queries, self.candidates_, k, query_is_candidate=False)
 
     def retrieve(self, profiles, n_top=None):
@@ -370,7 +377,7 @@ class Matcher(BaseEstimator):
         is_candidate = bool(profiles) and isinstance(profiles[0], Candidate)
         kind = Candidate if is_candidate else Slot
         profiles = _check_profiles(profiles, kind, "candidates" if is_candidate else "slots")
-        queries, _ = self._query_profiles(profiles, kind)
+        queries = self._query_profiles(profiles, kind)
         index = self.slots_ if is_candidate else self.candidates_
         blocks = [
             self._retrieve(
@@ -390,12 +397,19 @@ class Matcher(BaseEstimator):
         q_rules = queries.rules.take(block)
         if query_is_candidate:
             groups, index_t = self.slot_groups_, self.slot_vectors_t_
-            static = static_mask(q_rules, groups.representatives)
-            exact = self.slots_exact_
+            exact, fitted = self.slots_exact_, self.candidates_
         else:
             groups, index_t = self.candidate_groups_, self.candidate_vectors_t_
-            static = static_mask(groups.representatives, q_rules).T
-            exact = self.candidates_exact_
+            exact, fitted = self.candidates_exact_, self.slots_
+        if queries is fitted:
+            # A full re-match: rules between fitted groups were tabled at fit time.
+            own = self.candidate_groups_ if query_is_candidate else self.slot_groups_
+            static = self.static_table_ if query_is_candidate else self.static_table_.T
+            q_group = own.group[block]
+        elif query_is_candidate:
+            static, q_group = static_mask(q_rules, groups.representatives), None
+        else:
+            static, q_group = static_mask(groups.representatives, q_rules).T, None
         return top_n(
             self._vectors(queries, exact)[block],
             index_t,
@@ -405,6 +419,7 @@ class Matcher(BaseEstimator):
             _distance_side(index.rules),
             n_top,
             self.backend,
+            q_group,
         )
 
     def _rank(self, queries, index, k, query_is_candidate) -> list[list[Suggestion]]:

@@ -95,7 +95,9 @@ class SlotRules:
             has_capacity=np.array([s.free_capacity > 0 for s in slots], dtype=bool),
             kind_bit=np.array([KIND_BIT[s.kind] for s in slots], dtype=np.uint8),
             level=np.array([LEVEL_RANK[s.norwegian_level] for s in slots], dtype=np.int8),
-            language_support=np.array([LANGUAGE_SUPPORT in s.adaptations for s in slots]),
+            language_support=np.array(
+                [LANGUAGE_SUPPORT in s.adaptations for s in slots], dtype=bool
+            ),
             offered=offered,
             xyz=xyz,
             located=located,

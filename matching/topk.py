@@ -54,7 +54,9 @@ def resolve_backend(backend: str, n_queries: int) -> str:
     return backend
 
 
-def top_n(queries, index_t, static, group, q_side: Side, i_side: Side, n_top, backend="auto"):
+def top_n(
+    queries, index_t, static, group, q_side: Side, i_side: Side, n_top, backend="auto", q_group=None
+):
     """Best ``n_top`` allowed index rows per query row.
 
     Parameters
@@ -62,12 +64,14 @@ def top_n(queries, index_t, static, group, q_side: Side, i_side: Side, n_top, ba
     queries : csr_matrix, shape (n_queries, n_features)
     index_t : csr_matrix, shape (n_features, n_index)
         The index vectors, transposed, as CSR.
-    static : bool ndarray, shape (n_queries, n_groups)
-        Non-distance rules per query and index group.
+    static : bool ndarray, shape (n_query_groups, n_groups)
+        Non-distance rules per query group and index group.
     group : int32 ndarray, shape (n_index,)
     q_side, i_side : Side
     n_top : int
     backend : {"auto", "numba", "numpy"}
+    q_group : int32 ndarray, shape (n_queries,), optional
+        Row of ``static`` for each query; by default query ``j`` uses row ``j``.
 
     Returns
     -------
@@ -82,15 +86,19 @@ def top_n(queries, index_t, static, group, q_side: Side, i_side: Side, n_top, ba
     scores = np.zeros((n_queries, n_top), dtype=np.float32)
     if n_top == 0 or n_queries == 0:
         return positions, scores
+    if q_group is None:
+        q_group = np.arange(n_queries, dtype=np.int32)
+    q_group = np.asarray(q_group, dtype=np.int32)
     if resolve_backend(backend, n_queries) == "numba":
-        _numba_top_n(queries, index_t, static, group, q_side, i_side, positions, scores)
+        _numba_top_n(queries, index_t, static, q_group, group, q_side, i_side, positions, scores)
     else:
         for start in range(0, n_queries, NUMPY_BLOCK_ROWS):
             block = slice(start, start + NUMPY_BLOCK_ROWS)
             _numpy_block(
                 queries[block],
                 index_t,
-                static[block],
+                static,
+                q_group[block],
                 group,
                 _take(q_side, block),
                 i_side,
@@ -140,12 +148,12 @@ def _take(side: Side, index) -> Side:
     return Side(side.xyz[index], side.located[index], side.min_dot[index])
 
 
-def _numpy_block(queries, index_t, static, group, q_side, i_side, positions, scores):
+def _numpy_block(queries, index_t, static, q_group, group, q_side, i_side, positions, scores):
     product = sp.csr_matrix(queries @ index_t)
     rows = np.repeat(np.arange(product.shape[0]), np.diff(product.indptr))
     cols, vals = product.indices, product.data
     keep = vals > 0
-    keep[keep] = static[rows[keep], group[cols[keep]]]
+    keep[keep] = static[q_group[rows[keep]], group[cols[keep]]]
     rows, cols, vals = rows[keep], cols[keep], vals[keep]
     dots = np.einsum("ij,ij->i", q_side.xyz[rows], i_side.xyz[cols])
     near = dots >= np.maximum(q_side.min_dot[rows], i_side.min_dot[cols])
@@ -165,7 +173,7 @@ def _numpy_block(queries, index_t, static, group, q_side, i_side, positions, sco
     scores[rows[top], rank[top]] = vals[top]
 
 
-def _numba_top_n(queries, index_t, static, group, q_side, i_side, positions, scores):
+def _numba_top_n(queries, index_t, static, q_group, group, q_side, i_side, positions, scores):
     queries = sp.csr_matrix(queries, dtype=np.float32)
     index_t = sp.csr_matrix(index_t, dtype=np.float32)
     _kernel(
@@ -177,6 +185,7 @@ def _numba_top_n(queries, index_t, static, group, q_side, i_side, positions, sco
         index_t.data,
         index_t.shape[1],
         np.ascontiguousarray(static),
+        q_group,
         group,
         q_side.xyz,
         q_side.located,
@@ -227,8 +236,8 @@ if numba is not None:
             pos = parent
 
     @numba.njit(cache=True, inline="always")
-    def _allowed(q, i, static, group, q_xyz, q_loc, q_min, i_xyz, i_loc, i_min):
-        if not static[q, group[i]]:
+    def _allowed(q, i, static, q_group, group, q_xyz, q_loc, q_min, i_xyz, i_loc, i_min):
+        if not static[q_group[q], group[i]]:
             return False
         if not (q_loc[q] and i_loc[i]):
             return True
@@ -237,7 +246,21 @@ if numba is not None:
 
     @numba.njit(cache=True, inline="always")
     def _offer(
-        q, i, v, size, heap_v, heap_i, static, group, q_xyz, q_loc, q_min, i_xyz, i_loc, i_min
+        q,
+        i,
+        v,
+        size,
+        heap_v,
+        heap_i,
+        static,
+        q_group,
+        group,
+        q_xyz,
+        q_loc,
+        q_min,
+        i_xyz,
+        i_loc,
+        i_min,
     ):
         """Push ``(v, i)`` if it beats the heap's worst and meets the rules; return the size."""
         n_top = len(heap_v)
@@ -245,7 +268,7 @@ if numba is not None:
         # numpy backend does). Rules are checked only for entries that would get in.
         if size == n_top and (v < heap_v[0] or (v == heap_v[0] and i > heap_i[0])):
             return size
-        if not _allowed(q, i, static, group, q_xyz, q_loc, q_min, i_xyz, i_loc, i_min):
+        if not _allowed(q, i, static, q_group, group, q_xyz, q_loc, q_min, i_xyz, i_loc, i_min):
             return size
         if size < n_top:
             heap_v[size] = v
@@ -267,6 +290,7 @@ if numba is not None:
         t_dat,
         n_index,
         static,
+        q_group,
         group,
         q_xyz,
         q_loc,
@@ -310,6 +334,7 @@ if numba is not None:
                                 heap_v,
                                 heap_i,
                                 static,
+                                q_group,
                                 group,
                                 q_xyz,
                                 q_loc,
@@ -342,6 +367,7 @@ if numba is not None:
                                 heap_v,
                                 heap_i,
                                 static,
+                                q_group,
                                 group,
                                 q_xyz,
                                 q_loc,
