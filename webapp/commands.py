@@ -15,6 +15,47 @@ from webapp.services.errors import DomainError
 def register(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(users)
+    app.cli.add_command(match)
+    app.cli.add_command(reminders)
+
+
+@click.group(help="The matching model.")
+def match():
+    pass
+
+
+@match.command("rebuild", help="Fit a new model version and refresh every suggestion.")
+def match_rebuild():
+    from webapp.services import matchmaking
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"  suggestions for {done}/{total} candidates")
+
+    result = matchmaking.rebuild(progress=progress)
+    if result["version"] is None:
+        click.echo("Nothing to match: no open slots or no active candidates.")
+        return
+    click.echo(
+        f"Model {result['version']}: {result['slots']} slots, {result['candidates']} candidates, "
+        f"{result['suggestions']} suggestions stored."
+    )
+
+
+@click.group(help="Scheduled reminders (run daily, e.g. from cron).")
+def reminders():
+    pass
+
+
+@reminders.command("run", help="Remind of answers due, expire late ones, placements, follow-ups.")
+def reminders_run():
+    from webapp.services import placements, proposals
+
+    answered = proposals.remind_and_expire()
+    followed = placements.send_reminders()
+    click.echo(
+        f"reminded {answered['reminded']}, expired {answered['expired']}, "
+        f"placements starting {followed['starting']}, follow-ups due {followed['follow_ups']}"
+    )
 
 
 @click.group(help="Fill the database with taxonomies, the demo or synthetic data.")

@@ -24,5 +24,15 @@ def level_label(code: str) -> str:
     return _labels(LanguageLevel).get(code, code)
 
 
+def placement_status_label(status: str) -> str:
+    from webapp.services.placements import STATUS_LABELS
+
+    return str(STATUS_LABELS.get(status, status))
+
+
 def register(app) -> None:
-    app.jinja_env.globals.update(slot_kind_label=slot_kind_label, level_label=level_label)
+    app.jinja_env.globals.update(
+        slot_kind_label=slot_kind_label,
+        level_label=level_label,
+        placement_status_label=placement_status_label,
+    )

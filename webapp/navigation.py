@@ -14,6 +14,8 @@ NAVIGATION = {
     Role.EMPLOYER: [
         ("employer.home", _l("Oversikt")),
         ("employer.slots", _l("Plasser")),
+        ("employer.inbox", _l("Forslag")),
+        ("employer.placements", _l("Praksis")),
         ("employer.sites", _l("Arbeidssteder")),
         ("employer.profile", _l("Virksomheten")),
     ],
@@ -28,6 +30,7 @@ NAVIGATION = {
         ("admin.organisations", _l("Organisasjoner")),
         ("admin.users", _l("Brukere")),
         ("admin.audit_log", _l("Logg")),
+        ("admin.outgoing_mail", _l("E-post")),
     ],
 }
 
@@ -48,6 +51,9 @@ def inject_navigation() -> dict:
     }
     if not current_user.is_authenticated:
         return {"navigation": [], **common}
+    from webapp.services.notifications import unread_count
+
+    common["unread_notifications"] = unread_count(current_user)
     items = list(NAVIGATION[current_user.role])
     if current_user.is_admin and current_user.role != Role.ADMIN:
         items.append(("main.colleagues", _l("Kolleger")))

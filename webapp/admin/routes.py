@@ -8,10 +8,11 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from wtforms.fields import SelectChoice
 
+from webapp import jobs
 from webapp.admin.forms import InviteUserForm, OrganisationForm
 from webapp.extensions import db
 from webapp.forms import ConfirmForm
-from webapp.models import AuditEvent, Organisation, Role, User
+from webapp.models import AuditEvent, ModelArtifact, Organisation, OutgoingMail, Role, User
 from webapp.security import role_required
 from webapp.services import accounts, stats
 from webapp.services.errors import DomainError
@@ -29,7 +30,33 @@ def require_admin():
 
 @bp.route("/")
 def home():
-    return render_template("admin/home.html", figures=stats.dashboard())
+    artifacts = db.session.scalars(
+        select(ModelArtifact).order_by(ModelArtifact.id.desc()).limit(5)
+    ).all()
+    return render_template(
+        "admin/home.html", figures=stats.dashboard(), artifacts=artifacts, confirm=ConfirmForm()
+    )
+
+
+@bp.route("/matchmodell", methods=["POST"])
+def rebuild_model():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    job_id = jobs.start_rebuild()
+    if job_id:
+        flash(_("Ny matchmodell bygges i bakgrunnen (jobb %(id)s).", id=job_id[:8]), "info")
+    else:
+        flash(_("Matchmodellen er bygget og forslagene er oppdatert."), "success")
+    return redirect(url_for("admin.home"))
+
+
+@bp.route("/e-post")
+def outgoing_mail():
+    """What the app sent, or wrote to the log in the demo (no SMTP server configured)."""
+    page = db.paginate(
+        select(OutgoingMail).order_by(OutgoingMail.id.desc()), per_page=PER_PAGE, error_out=False
+    )
+    return render_template("admin/outgoing_mail.html", page=page)
 
 
 @bp.route("/organisasjoner")

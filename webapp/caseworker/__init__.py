@@ -1,0 +1,3 @@
+"""Caseworkers: candidates, browsing slots, suggestions and placements."""
+
+from webapp.caseworker import matches  # noqa: F401 - adds the matching routes to the blueprint

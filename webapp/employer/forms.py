@@ -23,7 +23,6 @@ from webapp.services import taxonomy
 MAX_EXTRA_SKILLS = 10
 
 
-
 class CheckboxListField(SelectMultipleField):
     """A multiple choice shown as checkboxes (the template wraps them in a fieldset)."""
 

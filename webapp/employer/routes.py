@@ -10,8 +10,11 @@ from sqlalchemy import func, select
 from webapp.employer.forms import ProfileForm, SiteForm, SlotForm
 from webapp.extensions import db
 from webapp.forms import ConfirmForm
-from webapp.models import Role, Site, Slot, SlotStatus, Suggestion, SuggestionStatus
+from webapp.matching_forms import AcceptForm, DeclineForm
+from webapp.models import Placement, Role, Site, Slot, SlotStatus, Suggestion, SuggestionStatus
+from webapp.placement_views import placement_action, placement_page, proposal_card
 from webapp.security import get_owned_or_404, role_required
+from webapp.services import proposals
 from webapp.services import slots as slot_service
 from webapp.services.errors import DomainError
 from webapp.views import flash_saved, show_domain_error
@@ -225,3 +228,129 @@ def slot_change_state(slot_id: int, action: str):
     else:
         flash(_("Plassen er nå %(state)s.", state=slot_service.state_label(slot.status)), "success")
     return redirect(url_for("employer.slot_detail", slot_id=slot.id))
+
+
+# --- proposals from caseworkers ----------------------------------------------------------------
+
+EMPLOYER_SEES = (
+    SuggestionStatus.PROPOSED,
+    SuggestionStatus.ACCEPTED,
+    SuggestionStatus.DECLINED,
+)
+
+
+def _own_proposal(suggestion_id: int) -> Suggestion:
+    """A proposal to one of our slots; unproposed and withdrawn pairs do not exist for us."""
+    suggestion = db.session.get(Suggestion, suggestion_id)
+    if (
+        suggestion is None
+        or suggestion.slot.organisation_id != current_user.organisation_id
+        or suggestion.status not in EMPLOYER_SEES
+    ):
+        abort(404)
+    return suggestion
+
+
+@bp.route("/forslag")
+def inbox():
+    status = request.args.get("status", "proposed")
+    if status not in {"proposed", "answered"}:
+        status = "proposed"
+    wanted = (
+        [SuggestionStatus.PROPOSED]
+        if status == "proposed"
+        else [SuggestionStatus.ACCEPTED, SuggestionStatus.DECLINED]
+    )
+    stmt = (
+        select(Suggestion)
+        .join(Slot, Slot.id == Suggestion.slot_id)
+        .where(Slot.organisation_id == current_user.organisation_id, Suggestion.status.in_(wanted))
+        .order_by(Slot.title, Suggestion.answer_due, Suggestion.id)
+    )
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template("employer/inbox.html", page=page, status=status)
+
+
+@bp.route("/forslag/<int:suggestion_id>")
+def proposal(suggestion_id: int):
+    suggestion = _own_proposal(suggestion_id)
+    return render_template(
+        "employer/proposal.html",
+        suggestion=suggestion,
+        card=proposal_card(suggestion),
+        accept_form=AcceptForm(),
+        decline_form=DeclineForm(),
+    )
+
+
+@bp.route("/forslag/<int:suggestion_id>/godta", methods=["POST"])
+def proposal_accept(suggestion_id: int):
+    suggestion = _own_proposal(suggestion_id)
+    form = AcceptForm()
+    if form.validate_on_submit():
+        try:
+            placement = proposals.accept(current_user, suggestion, form.start_date.data)
+        except DomainError as error:
+            flash(error.message, "danger")
+        else:
+            flash(_("Dere har takket ja. Praksisplassen er planlagt."), "success")
+            return redirect(url_for("employer.placement", placement_id=placement.id))
+    return redirect(url_for("employer.proposal", suggestion_id=suggestion_id))
+
+
+@bp.route("/forslag/<int:suggestion_id>/avsla", methods=["POST"])
+def proposal_decline(suggestion_id: int):
+    suggestion = _own_proposal(suggestion_id)
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            proposals.decline(current_user, suggestion, form.reason_code.data, form.reason.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Dere har takket nei. Veilederen får beskjed."), "success")
+            return redirect(url_for("employer.inbox"))
+    return render_template(
+        "employer/proposal.html",
+        suggestion=suggestion,
+        card=proposal_card(suggestion),
+        accept_form=AcceptForm(formdata=None),
+        decline_form=form,
+    ), 422
+
+
+# --- placements --------------------------------------------------------------------------------
+
+
+def _own_placement(placement_id: int) -> Placement:
+    placement = db.session.get(Placement, placement_id)
+    if placement is None or placement.slot.organisation_id != current_user.organisation_id:
+        abort(404)
+    return placement
+
+
+@bp.route("/praksis")
+def placements():
+    stmt = (
+        select(Placement)
+        .join(Slot, Slot.id == Placement.slot_id)
+        .where(Slot.organisation_id == current_user.organisation_id)
+        .order_by(Placement.status.in_(["completed", "ended_early"]), Placement.start_date)
+    )
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "placements/list.html",
+        page=page,
+        endpoint="employer.placement",
+        list_endpoint="employer.placements",
+    )
+
+
+@bp.route("/praksis/<int:placement_id>")
+def placement(placement_id: int):
+    return placement_page(_own_placement(placement_id), "employer")
+
+
+@bp.route("/praksis/<int:placement_id>/<any(start, complete, end_early):action>", methods=["POST"])
+def placement_change_state(placement_id: int, action: str):
+    return placement_action(_own_placement(placement_id), action, "employer")

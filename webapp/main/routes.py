@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select, text
 
 from webapp.admin.forms import InviteUserForm
 from webapp.extensions import db
+from webapp.forms import ConfirmForm
 from webapp.models import User
 from webapp.navigation import home_endpoint
 from webapp.security import org_admin_required
 from webapp.services import accounts
+from webapp.services import notifications as notification_service
 from webapp.services.errors import DomainError
 from webapp.views import show_domain_error
 
@@ -80,4 +82,22 @@ def colleagues():
     ).all()
     return render_template(
         "main/colleagues.html", form=form, members=members, invite_link=invite_link
+    )
+
+
+@bp.route("/varsler", methods=["GET", "POST"])
+@login_required
+def notifications():
+    user = current_user._get_current_object()
+    if request.method == "POST":
+        if ConfirmForm().validate_on_submit():
+            notification_service.mark_all_read(user)
+            flash(_("Alle varsler er merket som lest."), "success")
+        return redirect(url_for("main.notifications"))
+    page = db.paginate(notification_service.for_user(user), per_page=25, error_out=False)
+    return render_template(
+        "main/notifications.html",
+        page=page,
+        render=notification_service.render,
+        confirm=ConfirmForm(),
     )

@@ -4,6 +4,7 @@ from webapp.models.audit import AuditEvent
 from webapp.models.base import utcnow
 from webapp.models.candidate import Candidate, CandidateStatus
 from webapp.models.matching import (
+    OCCUPYING_STATUSES,
     ModelArtifact,
     Placement,
     PlacementOutcome,
@@ -11,6 +12,7 @@ from webapp.models.matching import (
     Suggestion,
     SuggestionStatus,
 )
+from webapp.models.notification import Notification, OutgoingMail
 from webapp.models.organisation import (
     ROLE_OF_KIND,
     Organisation,
@@ -32,6 +34,7 @@ from webapp.models.taxonomy import (
 )
 
 __all__ = [
+    "OCCUPYING_STATUSES",
     "ROLE_OF_KIND",
     "Adaptation",
     "AuditEvent",
@@ -39,9 +42,11 @@ __all__ = [
     "CandidateStatus",
     "LanguageLevel",
     "ModelArtifact",
+    "Notification",
     "Occupation",
     "Organisation",
     "OrganisationKind",
+    "OutgoingMail",
     "Partnership",
     "PartnershipMessage",
     "PartnershipStatus",

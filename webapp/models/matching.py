@@ -29,6 +29,10 @@ class PlacementStatus(StrEnum):
     ENDED_EARLY = "ended_early"
 
 
+# Placements that take up one of a slot's places.
+OCCUPYING_STATUSES = (PlacementStatus.PLANNED, PlacementStatus.ACTIVE)
+
+
 class PlacementOutcome(StrEnum):
     EMPLOYMENT = "employment"
     APPRENTICESHIP_CONTRACT = "apprenticeship_contract"
@@ -56,12 +60,23 @@ class Suggestion(TimestampMixin, db.Model):
     reason_code: Mapped[str | None] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(Text, default="")
     proposed_at: Mapped[datetime | None]
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     answer_due: Mapped[date | None]
+    reminded_at: Mapped[datetime | None]
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     answered_at: Mapped[datetime | None]
+    answer_reason_code: Mapped[str | None] = mapped_column(String(40))
+    answer_reason: Mapped[str] = mapped_column(Text, default="")
+    # When each side was last changed as this pair was decided: a rejected or declined pair is
+    # suggested again only if one of them has changed since.
+    candidate_changed_at: Mapped[datetime | None]
+    slot_changed_at: Mapped[datetime | None]
 
     candidate = relationship("Candidate")
     slot = relationship("Slot")
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    proposed_by = relationship("User", foreign_keys=[proposed_by_id])
+    answered_by = relationship("User", foreign_keys=[answered_by_id])
 
 
 class Placement(TimestampMixin, db.Model):

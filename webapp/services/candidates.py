@@ -30,12 +30,12 @@ from webapp.models import (
     Skill,
     SlotKind,
     Suggestion,
-    SuggestionStatus,
     User,
     utcnow,
 )
 from webapp.models.candidate import candidate_kind, candidate_occupation, candidate_skill
-from webapp.services import audit
+from webapp.services import audit, matchmaking
+from webapp.services import proposals as proposal_service
 from webapp.services import taxonomy as taxonomies
 from webapp.services.errors import DomainError, NotAllowed
 
@@ -325,6 +325,7 @@ def create(
     if consent:
         audit.record(actor, "candidate.consent_given", candidate, scope=scope)
     _commit_or_duplicate()
+    matchmaking.refresh_after_save(candidate=candidate)
     return candidate
 
 
@@ -346,6 +347,8 @@ def update(actor: User, candidate: Candidate, fields: CandidateFields) -> Candid
     if changed:
         audit.record(actor, "candidate.updated", candidate, fields=sorted(changed))
     _commit_or_duplicate()
+    if changed and candidate.status == CandidateStatus.ACTIVE:
+        matchmaking.refresh_after_save(candidate=candidate)
     return candidate
 
 
@@ -429,23 +432,12 @@ def withdraw_consent(actor: User, candidate: Candidate) -> int:
     except DomainError:
         db.session.rollback()
         raise
-    now = utcnow()
-    candidate.consent_withdrawn_at = now
-    proposals = db.session.scalars(
-        select(Suggestion).where(
-            Suggestion.candidate_id == candidate.id,
-            Suggestion.status == SuggestionStatus.PROPOSED,
-        )
-    ).all()
-    for suggestion in proposals:
-        suggestion.status = SuggestionStatus.WITHDRAWN
-        suggestion.reason_code = "consent_withdrawn"
-        suggestion.decided_by_id = actor.id
-        suggestion.decided_at = now
-        audit.record(actor, "suggestion.withdrawn", suggestion, reason="consent_withdrawn")
-    audit.record(actor, "candidate.consent_withdrawn", candidate, proposals=len(proposals))
+    candidate.consent_withdrawn_at = utcnow()
+    # Proposals waiting at employers are withdrawn in the same step, and the employers told.
+    withdrawn = proposal_service.withdraw_pending_for(actor, candidate)
+    audit.record(actor, "candidate.consent_withdrawn", candidate, proposals=withdrawn)
     db.session.commit()
-    return len(proposals)
+    return withdrawn
 
 
 def give_consent(actor: User, candidate: Candidate, scope: str) -> Candidate:

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.models import (
+    OCCUPYING_STATUSES,
     Adaptation,
     Organisation,
     Placement,
-    PlacementStatus,
     Site,
     Skill,
     Slot,
@@ -22,7 +22,7 @@ from webapp.models import (
     SuggestionStatus,
     User,
 )
-from webapp.services import audit
+from webapp.services import audit, matchmaking
 from webapp.services.errors import DomainError, NotAllowed
 from webapp.services.taxonomy import by_codes, postal_place
 
@@ -36,7 +36,7 @@ TRANSITIONS = {
     "reopen": ({SlotStatus.PAUSED}, SlotStatus.OPEN),
     "close": ({SlotStatus.DRAFT, SlotStatus.OPEN, SlotStatus.PAUSED}, SlotStatus.CLOSED),
 }
-OCCUPYING = (PlacementStatus.PLANNED, PlacementStatus.ACTIVE)
+OCCUPYING = OCCUPYING_STATUSES
 
 
 def free_capacity(slot: Slot) -> int:
@@ -148,6 +148,7 @@ def create_slot(user: User, fields: SlotFields) -> Slot:
     db.session.flush()
     audit.record(user, "slot.created", slot)
     db.session.commit()
+    matchmaking.refresh_after_save(slot=slot)
     return slot
 
 
@@ -169,6 +170,7 @@ def update_slot(user: User, slot: Slot, fields: SlotFields) -> Slot:
         raise
     audit.record(user, "slot.updated", slot)
     db.session.commit()
+    matchmaking.refresh_after_save(slot=slot)
     return slot
 
 
@@ -219,6 +221,7 @@ def change_state(user: User, slot: Slot, action: str) -> Slot:
     slot.status = target
     audit.record(user, f"slot.{action}", slot, before=before, after=str(target))
     db.session.commit()
+    matchmaking.refresh_after_save(slot=slot)
     return slot
 
 

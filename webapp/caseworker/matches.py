@@ -1,0 +1,207 @@
+"""Caseworkers decide on the engine's suggestions and follow placements.
+
+Registered on the caseworker blueprint (imported by ``webapp.caseworker``), so the same
+before-request role check guards every route here.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import case, select
+
+from webapp.caseworker.routes import bp
+from webapp.extensions import db
+from webapp.forms import ConfirmForm
+from webapp.match_text import explanation, factor_rows
+from webapp.matching_forms import RejectForm
+from webapp.models import Candidate, Placement, Slot, Suggestion, SuggestionStatus
+from webapp.placement_views import follow_up, placement_action, placement_page
+from webapp.security import get_owned_or_404
+from webapp.services import matchmaking, proposals
+from webapp.services import slots as slot_service
+from webapp.services.errors import DomainError
+from webapp.views import show_domain_error
+
+PER_PAGE = 20
+# Waiting decisions first, then what is under way, then what is settled.
+STATUS_ORDER = case(
+    {
+        SuggestionStatus.PROPOSED: 0,
+        SuggestionStatus.APPROVED: 1,
+        SuggestionStatus.SUGGESTED: 2,
+        SuggestionStatus.ACCEPTED: 3,
+    },
+    value=Suggestion.status,
+    else_=4,
+)
+
+
+def _own_suggestion(suggestion_id: int) -> Suggestion:
+    suggestion = db.session.get(Suggestion, suggestion_id)
+    if suggestion is None or suggestion.candidate.organisation_id != current_user.organisation_id:
+        abort(404)
+    return suggestion
+
+
+def _visible_slot(slot_id: int) -> Slot:
+    slot = db.session.get(Slot, slot_id)
+    if slot is None or not slot_service.is_visible_to_others(slot):
+        abort(404)
+    return slot
+
+
+@bp.route("/kandidater/<int:candidate_id>/forslag")
+def candidate_suggestions(candidate_id: int):
+    candidate = get_owned_or_404(Candidate, candidate_id)
+    suggestions = db.session.scalars(
+        select(Suggestion)
+        .where(Suggestion.candidate_id == candidate.id)
+        .order_by(STATUS_ORDER, Suggestion.score.desc())
+    ).all()
+    return render_template(
+        "caseworker/suggestions.html",
+        candidate=candidate,
+        suggestions=suggestions,
+        explanation=explanation,
+        factor_rows=factor_rows,
+        status_label=proposals.status_label,
+        reject_reasons=proposals.REJECT_REASONS,
+        decline_reasons=proposals.DECLINE_REASONS,
+        confirm=ConfirmForm(),
+        has_model=matchmaking.latest_version() is not None,
+    )
+
+
+@bp.route("/kandidater/<int:candidate_id>/forslag/oppdater", methods=["POST"])
+def candidate_suggestions_refresh(candidate_id: int):
+    candidate = get_owned_or_404(Candidate, candidate_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    count = matchmaking.refresh_for_candidate(candidate)
+    flash(_("Forslagene er oppdatert (%(n)d).", n=count), "success")
+    return redirect(url_for("caseworker.candidate_suggestions", candidate_id=candidate.id))
+
+
+ACTIONS = {
+    "approve": (
+        proposals.approve,
+        _l("Forslaget er godkjent. Du kan nå sende det til arbeidsgiveren."),
+    ),
+    "propose": (proposals.propose, _l("Forslaget er sendt til arbeidsgiveren.")),
+    "withdraw": (proposals.withdraw, _l("Forslaget er trukket tilbake.")),
+}
+
+
+@bp.route("/forslag/<int:suggestion_id>/<any(approve, propose, withdraw):action>", methods=["POST"])
+def suggestion_action(suggestion_id: int, action: str):
+    suggestion = _own_suggestion(suggestion_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    service, message = ACTIONS[action]
+    try:
+        service(current_user, suggestion)
+    except DomainError as error:
+        flash(error.message, "danger")
+    else:
+        flash(str(message), "success")
+    return redirect(
+        url_for("caseworker.candidate_suggestions", candidate_id=suggestion.candidate_id)
+        + f"#suggestion-{suggestion.id}"
+    )
+
+
+@bp.route("/forslag/<int:suggestion_id>/avvis", methods=["GET", "POST"])
+def suggestion_reject(suggestion_id: int):
+    suggestion = _own_suggestion(suggestion_id)
+    form = RejectForm()
+    if form.validate_on_submit():
+        try:
+            proposals.reject(current_user, suggestion, form.reason_code.data, form.reason.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Forslaget er avvist."), "success")
+            return redirect(
+                url_for("caseworker.candidate_suggestions", candidate_id=suggestion.candidate_id)
+            )
+    return render_template("caseworker/reject.html", suggestion=suggestion, form=form)
+
+
+@bp.route("/plasser/<int:slot_id>/kandidater")
+def slot_candidates(slot_id: int):
+    slot = _visible_slot(slot_id)
+    ranked = matchmaking.rank_own_candidates(slot, current_user.organisation_id)
+    return render_template(
+        "caseworker/slot_candidates.html",
+        slot=slot,
+        ranked=ranked,
+        explanation=explanation,
+        confirm=ConfirmForm(),
+        has_model=matchmaking.latest_version() is not None,
+    )
+
+
+@bp.route("/plasser/<int:slot_id>/kandidater/<int:candidate_id>", methods=["POST"])
+def slot_candidate_pick(slot_id: int, candidate_id: int):
+    """Take a ranked candidate for this slot into the candidate's suggestions, approved."""
+    slot = _visible_slot(slot_id)
+    candidate = get_owned_or_404(Candidate, candidate_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        suggestion = matchmaking.suggestion_for(candidate, slot)
+        if suggestion.status == SuggestionStatus.SUGGESTED:
+            proposals.approve(current_user, suggestion)
+    except DomainError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("caseworker.slot_candidates", slot_id=slot.id))
+    flash(_("Matchen er godkjent og ligger under kandidatens forslag."), "success")
+    return redirect(
+        url_for("caseworker.candidate_suggestions", candidate_id=candidate.id)
+        + f"#suggestion-{suggestion.id}"
+    )
+
+
+# --- placements --------------------------------------------------------------------------------
+
+
+def _own_placement(placement_id: int) -> Placement:
+    placement = db.session.get(Placement, placement_id)
+    if placement is None or placement.candidate.organisation_id != current_user.organisation_id:
+        abort(404)
+    return placement
+
+
+@bp.route("/praksis")
+def placements():
+    stmt = (
+        select(Placement)
+        .join(Candidate, Candidate.id == Placement.candidate_id)
+        .where(Candidate.organisation_id == current_user.organisation_id)
+        .order_by(Placement.status.in_(["completed", "ended_early"]), Placement.start_date)
+    )
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "placements/list.html",
+        page=page,
+        endpoint="caseworker.placement",
+        list_endpoint="caseworker.placements",
+    )
+
+
+@bp.route("/praksis/<int:placement_id>")
+def placement(placement_id: int):
+    return placement_page(_own_placement(placement_id), "caseworker")
+
+
+@bp.route("/praksis/<int:placement_id>/<any(start, complete, end_early):action>", methods=["POST"])
+def placement_change_state(placement_id: int, action: str):
+    return placement_action(_own_placement(placement_id), action, "caseworker")
+
+
+@bp.route("/praksis/<int:placement_id>/oppfolging", methods=["POST"])
+def placement_follow_up(placement_id: int):
+    return follow_up(_own_placement(placement_id), "caseworker")

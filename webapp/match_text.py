@@ -1,0 +1,93 @@
+"""Readable explanations of the engine's reasons and factors, in the user's language."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.labels import level_label, slot_kind_label
+from webapp.models import Adaptation, Occupation, Skill
+
+FACTOR_LABELS = {
+    "text_similarity": _l("Tekstlikhet"),
+    "skill_overlap": _l("Felles ferdigheter"),
+    "occupation_match": _l("Ønsket yrke"),
+    "hours_fit": _l("Arbeidstid"),
+    "start_fit": _l("Oppstart"),
+    "distance_decay": _l("Reisevei"),
+}
+
+
+def _names(model, codes) -> str:
+    rows = {r.code: r.label for r in db.session.scalars(select(model).where(model.code.in_(codes)))}
+    return ", ".join(rows.get(code, code) for code in codes)
+
+
+def reason_text(reason: dict) -> str | None:
+    """One sentence for a reason from the engine; None for keys the page shows elsewhere."""
+    key, p = reason.get("key"), reason.get("params", {})
+    if key == "similar_text":
+        terms = ", ".join(p.get("terms", []))
+        return _("Teksten ligner (%(pct)d %%)", pct=round(100 * p.get("similarity", 0))) + (
+            f": {terms}" if terms else ""
+        )
+    if key == "shared_skills":
+        return _("Felles ferdigheter: %(skills)s", skills=_names(Skill, p.get("skills", [])))
+    if key == "occupation_match":
+        return _("Ønsket yrke: %(occ)s", occ=_names(Occupation, [p.get("occupation")]))
+    if key == "hours_fit":
+        return _(
+            "Arbeidstiden passer (%(c)s t mot %(s)s t per uke)",
+            c=p.get("candidate_hours"),
+            s=p.get("slot_hours"),
+        )
+    if key == "start_fit":
+        return _("Oppstart passer (%(date)s)", date=p.get("start_date"))
+    if key == "distance":
+        return _("Reisevei omtrent %(km)s km", km=p.get("distance_km"))
+    if key == "low_confidence":
+        return _("Lite informasjon i profilen: forslaget er usikkert.")
+    if key == "language_support_offered":
+        return _(
+            "Språkstøtte på arbeidsplassen veier opp for norsknivået (%(level)s)",
+            level=level_label(p.get("candidate_level", "none")),
+        )
+    if key == "missing_skills":
+        return _("Mangler: %(skills)s", skills=_names(Skill, p.get("skills", [])))
+    if key == "hours_differ":
+        return _(
+            "Ulik arbeidstid (%(c)s t mot %(s)s t per uke)",
+            c=p.get("candidate_hours"),
+            s=p.get("slot_hours"),
+        )
+    if key == "start_differs":
+        return _("Oppstart passer dårlig (plassen starter %(date)s)", date=p.get("start_date"))
+    if key == "blocked_slot_open":
+        return _("Plassen er ikke åpen.")
+    if key == "blocked_free_capacity":
+        return _("Plassen er full.")
+    if key == "blocked_kind":
+        return _("Kandidaten ønsker ikke %(kind)s.", kind=slot_kind_label(p.get("kind", "")))
+    if key == "blocked_norwegian_level":
+        return _("Plassen krever norsknivå %(required)s.", required=p.get("required"))
+    if key == "blocked_adaptations":
+        return _(
+            "Arbeidsplassen tilbyr ikke: %(list)s", list=_names(Adaptation, p.get("missing", []))
+        )
+    if key == "blocked_distance":
+        return _(
+            "For lang reisevei (%(km)s km, høyst %(max)s km)",
+            km=p.get("distance_km"),
+            max=p.get("max_distance_km"),
+        )
+    return None
+
+
+def explanation(reasons: list) -> list[str]:
+    return [text for text in (reason_text(r) for r in reasons or []) if text]
+
+
+def factor_rows(factors: dict) -> list[tuple[str, float]]:
+    return [(str(FACTOR_LABELS.get(name, name)), value) for name, value in (factors or {}).items()]

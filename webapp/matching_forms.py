@@ -1,0 +1,65 @@
+"""Forms for decisions on suggestions and placements, shared by caseworkers and employers."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectField, TextAreaField
+from wtforms.fields import SelectChoice
+from wtforms.validators import InputRequired, Optional
+
+from webapp.forms import INVALID_CHOICE, max_length
+from webapp.services.placements import OUTCOMES
+from webapp.services.proposals import DECLINE_REASONS, REJECT_REASONS
+
+
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(code, label) for code, label in labels.items()]
+
+
+class RejectForm(FlaskForm):
+    reason_code = RadioField(
+        _l("Hvorfor passer ikke forslaget?"),
+        choices=lambda: _choices(REJECT_REASONS),
+        validators=[InputRequired(_l("Velg en begrunnelse."))],
+        invalid_choice_message=INVALID_CHOICE,
+    )
+    reason = TextAreaField(
+        _l("Utdyp (må fylles ut ved «Annet»)"), validators=[Optional(), max_length(1000)]
+    )
+
+
+class DeclineForm(FlaskForm):
+    reason_code = RadioField(
+        _l("Hvorfor takker dere nei?"),
+        choices=lambda: _choices(DECLINE_REASONS),
+        validators=[InputRequired(_l("Velg en begrunnelse."))],
+        invalid_choice_message=INVALID_CHOICE,
+    )
+    reason = TextAreaField(
+        _l("Utdyp (må fylles ut ved «Annet»)"), validators=[Optional(), max_length(1000)]
+    )
+
+
+class AcceptForm(FlaskForm):
+    start_date = DateField(
+        _l("Ønsket startdato"),
+        validators=[Optional()],
+        description=_l("La stå tomt for å bruke plassens startdato."),
+    )
+
+
+class EndPlacementForm(FlaskForm):
+    outcome = SelectField(
+        _l("Utfall"),
+        choices=lambda: [SelectChoice("", _l("Velg …")), *_choices(OUTCOMES)],
+        validators=[InputRequired(_l("Velg utfallet av praksisplassen."))],
+        validate_choice=True,
+    )
+    notes = TextAreaField(_l("Merknad"), validators=[Optional(), max_length(2000)])
+
+
+class FollowUpForm(FlaskForm):
+    follow_up_date = DateField(
+        _l("Neste oppfølging"), validators=[InputRequired(_l("Velg en dato."))]
+    )

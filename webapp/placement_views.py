@@ -1,0 +1,92 @@
+"""Placement pages shared by the caseworker and employer blueprints."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp.matching_forms import EndPlacementForm, FollowUpForm
+from webapp.models import Placement, Suggestion
+from webapp.services import placements as placement_service
+from webapp.services.errors import DomainError
+
+
+def proposal_card(suggestion: Suggestion) -> dict | None:
+    """What an employer may see of a proposed candidate: only what the match needs.
+
+    Never the name, notes, programme or other proposals; nothing at all without consent.
+    """
+    candidate = suggestion.candidate
+    if not candidate.has_consent:
+        return None
+    slot = suggestion.slot
+    offered = {a.code for a in slot.adaptations}
+    caseworker = suggestion.proposed_by or candidate.caseworker
+    return {
+        "pseudonym": _("Kandidat %(n)d", n=suggestion.id),
+        "skills": [s.label for s in candidate.skills],
+        "shared_skills": [s.label for s in candidate.skills if s in slot.skills],
+        "norwegian_level": candidate.norwegian_level,
+        "hours_per_week": candidate.hours_per_week,
+        "available_from": candidate.available_from,
+        "adaptations": [a.label for a in candidate.adaptation_needs if a.code in offered],
+        "caseworker": caseworker,
+        "organisation": candidate.organisation.name,
+    }
+
+
+def placement_page(placement: Placement, side: str):
+    end_form = EndPlacementForm()
+    follow_form = FollowUpForm(follow_up_date=placement.follow_up_date)
+    return render_template(
+        "placements/detail.html",
+        placement=placement,
+        side=side,
+        end_form=end_form,
+        follow_form=follow_form,
+        status_labels=placement_service.STATUS_LABELS,
+        outcomes=placement_service.OUTCOMES,
+        card=proposal_card(placement.suggestion)
+        if placement.suggestion and side == "employer"
+        else None,
+    )
+
+
+def placement_action(placement: Placement, action: str, side: str):
+    form = EndPlacementForm() if action in placement_service.ENDINGS else None
+    if form is not None and not form.validate_on_submit():
+        flash(_("Velg utfallet av praksisplassen."), "danger")
+        return redirect(url_for(f"{side}.placement", placement_id=placement.id))
+    try:
+        placement_service.change_state(
+            current_user,
+            placement,
+            action,
+            outcome=form.outcome.data if form else None,
+            notes=form.notes.data if form else "",
+        )
+    except DomainError as error:
+        flash(error.message, "danger")
+    else:
+        flash(
+            _(
+                "Praksisplassen er nå %(state)s.",
+                state=placement_service.STATUS_LABELS[placement.status],
+            ),
+            "success",
+        )
+    return redirect(url_for(f"{side}.placement", placement_id=placement.id))
+
+
+def follow_up(placement: Placement, side: str):
+    form = FollowUpForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        placement_service.set_follow_up(current_user, placement, form.follow_up_date.data)
+    except DomainError as error:
+        flash(error.message, "danger")
+    else:
+        flash(_("Oppfølgingsdatoen er lagret."), "success")
+    return redirect(url_for(f"{side}.placement", placement_id=placement.id))
