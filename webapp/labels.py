@@ -30,7 +30,13 @@ def placement_status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
 
 
+def norwegian_date(value) -> str:
+    """``dd.mm.yyyy``, the way Norwegian forms write dates; a dash for no date."""
+    return value.strftime("%d.%m.%Y") if value else "–"
+
+
 def register(app) -> None:
+    app.jinja_env.filters["date"] = norwegian_date
     app.jinja_env.globals.update(
         slot_kind_label=slot_kind_label,
         level_label=level_label,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -82,7 +82,8 @@ def placement_action(placement: Placement, action: str, side: str):
 def follow_up(placement: Placement, side: str):
     form = FollowUpForm()
     if not form.validate_on_submit():
-        abort(400)
+        flash(" ".join(map(str, form.follow_up_date.errors)) or _("Velg en dato."), "danger")
+        return redirect(url_for(f"{side}.placement", placement_id=placement.id))
     try:
         placement_service.set_follow_up(current_user, placement, form.follow_up_date.data)
     except DomainError as error:

@@ -1,0 +1,241 @@
+"""Every route × every role: the answer each role gets, so no page leaks by accident.
+
+A route added without an entry here fails ``test_every_route_has_an_entry``. Other
+organisations' objects answer 404 (not 403), so their existence does not leak.
+"""
+
+from __future__ import annotations
+
+import pytest
+from factories import make_candidate, make_organisation, make_site, make_slot, make_user
+from flask_login.utils import _create_identifier
+from support import CSRF_PATTERN
+
+from webapp.models import OrganisationKind, Placement, Suggestion, SuggestionStatus
+
+ROLES = ["anonymous", "employer", "employer_b", "caseworker_a", "caseworker_b", "school", "admin"]
+WRITE = "write"  # an allowed POST: it does its work (200, a redirect, or 422 for a form error)
+OBJECT_ARGS = {"candidate_id", "suggestion_id", "placement_id", "site_id", "slot_id"}
+ACTIONS = {
+    "employer.slot_change_state": "pause",
+    "employer.placement_change_state": "start",
+    "caseworker.placement_change_state": "start",
+    "caseworker.suggestion_action": "withdraw",
+}
+
+
+def area(role_ok: str, *, other_org: dict | None = None) -> dict:
+    """One role's pages: anonymous to login, other roles 403."""
+    expected = {role: 403 for role in ROLES}
+    expected.update(anonymous=302, **{role_ok: 200})
+    expected.update(other_org or {})
+    return expected
+
+
+EVERYONE = dict.fromkeys(ROLES, 200)
+LOGGED_IN = {**EVERYONE, "anonymous": 302}
+EMPLOYER_LIST = area("employer", other_org={"employer_b": 200})
+EMPLOYER_OBJECT = area("employer", other_org={"employer_b": 404})
+CASEWORKER_LIST = area("caseworker_a", other_org={"caseworker_b": 200})
+CASEWORKER_OBJECT = area("caseworker_a", other_org={"caseworker_b": 404})
+ADMIN = area("admin")
+
+MATRIX = {
+    "main.index": {**dict.fromkeys(ROLES, 302), "anonymous": 200},
+    "main.healthz": EVERYONE,
+    "main.accessibility": EVERYONE,
+    "main.privacy": EVERYONE,
+    "main.profile": LOGGED_IN,
+    "main.notifications": LOGGED_IN,
+    "main.colleagues": {**LOGGED_IN, "caseworker_b": 403, "school": 403},
+    "auth.login": {**dict.fromkeys(ROLES, 302), "anonymous": 200},
+    "auth.register": EVERYONE,
+    "auth.accept_invite": dict.fromkeys(ROLES, 410),  # a made-up token
+    "auth.change_password": LOGGED_IN,
+    "auth.logout": dict.fromkeys(ROLES, 302),
+    "auth.set_language": dict.fromkeys(ROLES, 302),
+    "api.me": {**EVERYONE, "anonymous": 401},
+    "school.home": area("school"),
+    **{
+        f"admin.{name}": ADMIN
+        for name in [
+            "home",
+            "organisations",
+            "organisation_new",
+            "organisation_detail",
+            "users",
+            "audit_log",
+            "outgoing_mail",
+        ]
+    },
+    "admin.organisation_approve": {**ADMIN, "admin": WRITE},
+    "admin.user_set_active": {**ADMIN, "admin": WRITE},
+    "admin.rebuild_model": {**ADMIN, "admin": WRITE},
+    **{
+        f"employer.{name}": EMPLOYER_LIST
+        for name in ["home", "slots", "slot_new", "sites", "profile", "inbox", "placements"]
+    },
+    **{
+        f"employer.{name}": EMPLOYER_OBJECT
+        for name in [
+            "slot_detail",
+            "slot_edit",
+            "slot_confirm_close",
+            "site_edit",
+            "proposal",
+            "placement",
+        ]
+    },
+    **{
+        f"employer.{name}": {**EMPLOYER_OBJECT, "employer": WRITE}
+        for name in [
+            "slot_change_state",
+            "slot_duplicate",
+            "proposal_accept",
+            "proposal_decline",
+            "placement_change_state",
+        ]
+    },
+    **{
+        f"caseworker.{name}": CASEWORKER_LIST
+        for name in [
+            "home",
+            "candidates",
+            "candidate_new",
+            "browse_slots",
+            "placements",
+            "slot_detail",
+            "slot_candidates",
+        ]
+    },
+    **{
+        f"caseworker.{name}": CASEWORKER_OBJECT
+        for name in [
+            "candidate_detail",
+            "candidate_edit",
+            "candidate_export",
+            "candidate_archive",
+            "candidate_suggestions",
+            "suggestion_reject",
+            "placement",
+        ]
+    },
+    **{
+        f"caseworker.{name}": {**CASEWORKER_OBJECT, "caseworker_a": WRITE}
+        for name in [
+            "candidate_pause",
+            "candidate_reactivate",
+            "candidate_consent_give",
+            "candidate_consent_withdraw",
+            "candidate_suggestions_refresh",
+            "suggestion_action",
+            "placement_change_state",
+            "placement_follow_up",
+            "slot_candidate_pick",
+        ]
+    },
+}
+
+
+class World:
+    def __init__(self):
+        employer_org = make_organisation(OrganisationKind.EMPLOYER)
+        nav_a = make_organisation(OrganisationKind.NAV_OFFICE)
+        self.users = {
+            "employer": make_user(employer_org, password=None, is_admin=True),
+            "employer_b": make_user(password=None, is_admin=True),
+            "caseworker_a": make_user(nav_a, password=None, is_admin=True),
+            "caseworker_b": make_user(kind=OrganisationKind.NAV_OFFICE, password=None),
+            "school": make_user(kind=OrganisationKind.SCHOOL, password=None),
+            "admin": make_user(kind=OrganisationKind.MUNICIPALITY, password=None),
+        }
+        site = make_site(employer_org)
+        slot = make_slot(employer_org, site=site, capacity=2)
+        candidate = make_candidate(nav_a, consent=True)
+        proposed = Suggestion(
+            candidate=candidate, slot=slot, score=0.7, status=SuggestionStatus.PROPOSED
+        )
+        placed_candidate = make_candidate(nav_a, consent=True)
+        accepted = Suggestion(
+            candidate=placed_candidate, slot=slot, score=0.6, status=SuggestionStatus.ACCEPTED
+        )
+        from webapp.extensions import db
+
+        db.session.add_all([proposed, accepted])
+        db.session.flush()
+        placement = Placement(
+            suggestion_id=accepted.id, candidate_id=placed_candidate.id, slot_id=slot.id
+        )
+        db.session.add(placement)
+        db.session.commit()
+        self.values = {
+            "candidate_id": candidate.id,
+            "suggestion_id": proposed.id,
+            "placement_id": placement.id,
+            "site_id": site.id,
+            "slot_id": slot.id,
+            "organisation_id": employer_org.id,
+            "user_id": self.users["caseworker_b"].id,
+            "token": "not-a-real-invite",
+        }
+
+
+def _client_as(app, world, role):
+    """A client logged in as ``role`` without a password check (speed: 7 roles × 80 routes)."""
+    client = app.test_client()
+    if role != "anonymous":
+        with app.test_request_context(environ_base=client.environ_base):
+            identifier = _create_identifier()  # what session protection expects of this client
+        with client.session_transaction() as session:
+            session.update(_user_id=world.users[role].get_id(), _fresh=True, _id=identifier)
+    return client
+
+
+def _request(client, method: str, url: str):
+    if method == "GET":
+        return client.get(url)
+    page = client.get("/konto") if client.get_cookie("session") else client.get("/logg-inn")
+    match = CSRF_PATTERN.search(page.get_data(as_text=True))
+    token = match.group(1) if match else ""
+    return client.post(url, data={"csrf_token": token})
+
+
+def _rules(app):
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
+
+
+def test_every_route_has_an_entry(app):
+    missing = sorted({rule.endpoint for rule in _rules(app)} - set(MATRIX))
+    assert not missing, f"add these routes to the access matrix: {missing}"
+    assert all(set(expected) == set(ROLES) for expected in MATRIX.values())
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_route_answers_each_role_as_expected(endpoint, app, db):
+    world = World()
+    (rule,) = [r for r in _rules(app) if r.endpoint == endpoint]
+    values = {arg: world.values.get(arg) for arg in rule.arguments}
+    if "action" in rule.arguments:
+        values["action"] = ACTIONS[endpoint]
+    with app.test_request_context():
+        from flask import url_for
+
+        url = url_for(endpoint, **values)
+    method = "GET" if "GET" in rule.methods else "POST"
+    expected = MATRIX[endpoint]
+    # Refusals first: an allowed write may change what later requests see.
+    order = sorted(ROLES, key=lambda role: expected[role] == WRITE)
+    answers = {}
+    for role in order:
+        response = _request(_client_as(app, world, role), method, url)
+        answers[role] = response.status_code
+    wrong = {
+        role: (answers[role], expected[role])
+        for role in ROLES
+        if not (
+            answers[role] in (200, 302, 422)
+            if expected[role] == WRITE
+            else answers[role] == expected[role]
+        )
+    }
+    assert not wrong, f"{method} {url}: role → (got, expected): {wrong}"
