@@ -166,7 +166,7 @@ def main(argv=None):
     )
     timed(
         results,
-        "engine retrieval top-200 (for re-rank)",
+        f"engine retrieval top-{matcher.rerank_size} (for re-rank)",
         lambda: matcher.retrieve(candidates, matcher.rerank_size),
     )
 
@@ -188,6 +188,14 @@ def main(argv=None):
 
         timed(results, "NearestNeighbors cosine brute (no rules)", nearest)
     if not args.skip_suggest:
+
+        def stream():
+            count = 0
+            for row in matcher.iter_suggest_slots(candidates, k=TOP_K):
+                count += len(row)  # a re-match job would write the row to the database here
+            return count
+
+        timed(results, "engine iter_suggest_slots, all, k=10 (streamed)", stream)
         timed(
             results,
             "engine suggest_slots, all, k=10 (objects)",

@@ -149,7 +149,8 @@ class Matcher(BaseEstimator):
         slots : sequence of Slot
         candidates : sequence of Candidate
         decisions : iterable of (candidate_id, slot_id, bool), optional
-            Caseworker and employer decisions on fitted pairs (approved or accepted = True).
+            Caseworker and employer decisions (approved or accepted = True). Decisions on a
+            candidate or slot not in this fit are skipped and counted in ``weight_report_``.
 
         Returns
         -------
@@ -214,14 +215,14 @@ class Matcher(BaseEstimator):
         return profiles.vectors if exact else profiles.retrieval
 
     def _learn_weights(self, decisions, hand_weights) -> None:
-        pairs, labels = learning.decision_pairs(
+        pairs, labels, skipped = learning.decision_pairs(
             decisions, self.candidate_position_, self.slot_position_
         )
         values = self._pair_values(
             self.candidates_, self.slots_, pairs[:, 0], pairs[:, 1], cosine=None
         )
         learned, report = learning.learn_weights(values, labels, hand_weights, self.random_state)
-        self.weight_report_ = report
+        self.weight_report_ = {**report, "skipped_unknown_pairs": skipped}
         if learned is not None:
             self.weights_, self.weights_source_ = learned, "learned"
 
@@ -426,15 +427,39 @@ class Matcher(BaseEstimator):
         )
 
     def _rank(self, queries, index, k, query_is_candidate) -> list[list[Suggestion]]:
+        return [
+            row for rows in self._rank_blocks(queries, index, k, query_is_candidate) for row in rows
+        ]
+
+    def _rank_blocks(self, queries, index, k, query_is_candidate):
+        """Yield the ranked rows of ``block_size`` queries at a time."""
         n_top = max(k, self.rerank_size)
-        results = []
         for start in range(0, len(queries), self.block_size):
             block = slice(start, min(start + self.block_size, len(queries)))
             positions, text = self._retrieve(queries, index, block, n_top, query_is_candidate)
-            results.extend(
-                self._rerank(queries, index, start, positions, text, k, query_is_candidate)
-            )
-        return results
+            yield self._rerank(queries, index, start, positions, text, k, query_is_candidate)
+
+    def iter_suggest_slots(self, candidates, k=10):
+        """Like :meth:`suggest_slots`, but yield one candidate's list at a time.
+
+        For a full re-match: memory stays bounded by ``block_size`` candidates' suggestions,
+        so the caller can write them to the database as they come.
+        """
+        check_is_fitted(self)
+        k = _check_k(k)
+        candidates = _check_profiles(candidates, Candidate, "candidates")
+        queries = self._query_profiles(candidates, Candidate)
+        for rows in self._rank_blocks(queries, self.slots_, k, query_is_candidate=True):
+            yield from rows
+
+    def iter_suggest_candidates(self, slots, k=10):
+        """Like :meth:`suggest_candidates`, but yield one slot's list at a time."""
+        check_is_fitted(self)
+        k = _check_k(k)
+        slots = _check_profiles(slots, Slot, "slots")
+        queries = self._query_profiles(slots, Slot)
+        for rows in self._rank_blocks(queries, self.candidates_, k, query_is_candidate=False):
+            yield from rows
 
     def _rerank(self, queries, index, start, positions, text, k, query_is_candidate):
         """Score retrieved pairs with every factor and keep each query's best ``k``."""

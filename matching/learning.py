@@ -23,8 +23,12 @@ REGULARISATION_C = 1.0
 
 
 def decision_pairs(decisions, candidate_position, slot_position):
-    """Positions and labels of ``(candidate_id, slot_id, accepted)`` decisions on fitted pairs."""
-    pairs, labels = [], []
+    """Positions and labels of ``(candidate_id, slot_id, accepted)`` decisions on fitted pairs.
+
+    Decisions about a candidate or slot that was not given to ``fit`` (archived, closed) are
+    skipped; the third value is the count skipped.
+    """
+    pairs, labels, skipped = [], [], 0
     for item in decisions:
         try:
             candidate_id, slot_id, accepted = item
@@ -33,10 +37,11 @@ def decision_pairs(decisions, candidate_position, slot_position):
                 f"decisions must be (candidate_id, slot_id, accepted) triples, got {item!r}"
             ) from None
         if candidate_id not in candidate_position or slot_id not in slot_position:
-            raise ValueError(f"decisions: pair {(candidate_id, slot_id)!r} was not given to fit")
+            skipped += 1
+            continue
         pairs.append((candidate_position[candidate_id], slot_position[slot_id]))
         labels.append(bool(accepted))
-    return np.array(pairs, dtype=np.int64).reshape(-1, 2), np.array(labels, dtype=bool)
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2), np.array(labels, dtype=bool), skipped
 
 
 def learn_weights(values, labels, hand_weights, random_state=0):

@@ -286,9 +286,15 @@ def test_too_few_decisions_keep_hand_weights():
     assert matcher.weight_report_["why"] == "too_few_decisions"
 
 
-def test_decisions_on_unknown_pairs_are_refused():
+def test_decisions_on_profiles_not_fitted_are_skipped_and_counted():
+    matcher = Matcher().fit(SLOTS, CANDIDATES, decisions=[("archived", 1, True), ("c1", 1, True)])
+    assert matcher.weight_report_["skipped_unknown_pairs"] == 1
+    assert matcher.weight_report_["decisions"] == 1
+
+
+def test_malformed_decisions_are_refused():
     with pytest.raises(ValueError, match="decisions"):
-        Matcher().fit(SLOTS, CANDIDATES, decisions=[("nobody", 1, True)])
+        Matcher().fit(SLOTS, CANDIDATES, decisions=[("c1", 1)])
 
 
 def test_suggestion_to_dict_is_json_friendly(matcher):
@@ -296,3 +302,10 @@ def test_suggestion_to_dict_is_json_friendly(matcher):
 
     suggestion = matcher.explain(CANDIDATES[0], SLOTS[0])
     assert json.loads(json.dumps(suggestion.to_dict()))["slot_id"] == 1
+
+
+def test_iterating_gives_the_same_rows_as_the_list(matcher):
+    assert list(matcher.iter_suggest_slots(CANDIDATES, k=3)) == matcher.suggest_slots(
+        CANDIDATES, k=3
+    )
+    assert list(matcher.iter_suggest_candidates(SLOTS)) == matcher.suggest_candidates(SLOTS)
