@@ -30,6 +30,12 @@ def placement_status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
 
 
+def suggestion_status_label(status: str) -> str:
+    from webapp.services.proposals import status_label
+
+    return status_label(status)
+
+
 def norwegian_date(value) -> str:
     """``dd.mm.yyyy``, the way Norwegian forms write dates; a dash for no date."""
     return value.strftime("%d.%m.%Y") if value else "–"
@@ -41,4 +47,5 @@ def register(app) -> None:
         slot_kind_label=slot_kind_label,
         level_label=level_label,
         placement_status_label=placement_status_label,
+        suggestion_status_label=suggestion_status_label,
     )

@@ -23,6 +23,7 @@ NAVIGATION = {
         ("caseworker.home", _l("Oversikt")),
         ("caseworker.candidates", _l("Kandidater")),
         ("caseworker.browse_slots", _l("Ledige plasser")),
+        ("caseworker.placements", _l("Praksis")),
     ],
     Role.SCHOOL: [("school.home", _l("Oversikt"))],
     Role.ADMIN: [

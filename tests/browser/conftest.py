@@ -53,15 +53,24 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def live_server(scratch_databases):
+def live_app(scratch_databases):
+    """The app on its own database: the real migrations, the demo seed, a built model."""
     from flask_migrate import upgrade
 
     from seeds.demo import seed_demo
+    from webapp.services import matchmaking
 
     app = make_test_app(scratch_databases.default("browser"))
     with app.app_context():
         upgrade()
         seed_demo()
+        matchmaking.rebuild()
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    app = live_app
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request in reports
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -74,7 +74,8 @@ def test_concurrent_acceptances_never_overfill_a_slot(backend, scratch_databases
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=accept, args=pair) for pair in zip(employer_ids, ids, strict=True)]
+    pairs = zip(employer_ids, ids, strict=True)
+    threads = [threading.Thread(target=accept, args=pair) for pair in pairs]
     started = time.perf_counter()
     for thread in threads:
         thread.start()

@@ -24,6 +24,7 @@ from webapp.forms import ConfirmForm
 from webapp.models import Candidate, Role
 from webapp.security import get_owned_or_404, role_required
 from webapp.services import candidates, slot_search, taxonomy
+from webapp.services import placements as placement_service
 from webapp.services.errors import DomainError
 from webapp.views import flash_saved, show_domain_error
 
@@ -61,6 +62,7 @@ def home():
         "caseworker/home.html",
         organisation=current_user.organisation,
         figures=candidates.home_figures(current_user),
+        attention=placement_service.caseworker_attention(current_user.organisation_id),
     )
 
 

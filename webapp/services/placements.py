@@ -129,3 +129,41 @@ def send_reminders(today: date | None = None) -> dict[str, int]:
         )
     db.session.commit()
     return {"starting": len(starting), "follow_ups": len(follow_ups)}
+
+
+def caseworker_attention(organisation_id: int, today: date | None = None, limit: int = 10) -> dict:
+    """What needs a caseworker's attention: answers due, starts, follow-ups, missing outcomes."""
+    from webapp.models import Candidate, Suggestion, SuggestionStatus
+
+    today = today or date.today()
+    own = (Candidate.organisation_id == organisation_id,)
+
+    def placements_where(*conditions):
+        return db.session.scalars(
+            select(Placement)
+            .join(Candidate, Candidate.id == Placement.candidate_id)
+            .where(*own, *conditions)
+            .order_by(Placement.start_date)
+            .limit(limit)
+        ).all()
+
+    return {
+        "answers_due": db.session.scalars(
+            select(Suggestion)
+            .join(Candidate, Candidate.id == Suggestion.candidate_id)
+            .where(*own, Suggestion.status == SuggestionStatus.PROPOSED)
+            .order_by(Suggestion.answer_due)
+            .limit(limit)
+        ).all(),
+        "starting": placements_where(
+            Placement.status == PlacementStatus.PLANNED,
+            Placement.start_date <= today + timedelta(days=14),
+        ),
+        "follow_ups": placements_where(
+            Placement.status == PlacementStatus.ACTIVE,
+            Placement.follow_up_date <= today + timedelta(days=7),
+        ),
+        "outcomes_missing": placements_where(
+            Placement.status == PlacementStatus.ACTIVE, Placement.end_date < today
+        ),
+    }

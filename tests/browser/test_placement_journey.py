@@ -1,0 +1,86 @@
+"""The heart of the product, end to end in two browsers: the caseworker approves and proposes,
+the employer accepts, the placement starts and is completed with an outcome."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+from test_smoke import log_in
+
+from webapp.extensions import db
+from webapp.models import Candidate, Organisation, Slot, Suggestion, SuggestionStatus
+
+
+def _a_pair_for_the_demo_employer(app) -> tuple[int, int, str]:
+    """A suggested pair: a consenting NAV candidate and an Ahus slot (the demo employer)."""
+    with app.app_context():
+        rows = db.session.scalars(
+            select(Suggestion)
+            .join(Slot, Slot.id == Suggestion.slot_id)
+            .join(Organisation, Organisation.id == Slot.organisation_id)
+            .join(Candidate, Candidate.id == Suggestion.candidate_id)
+            .where(
+                Organisation.name == "Akershus universitetssykehus (Ahus)",
+                Suggestion.status == SuggestionStatus.SUGGESTED,
+                Candidate.consent_at.is_not(None),
+                Candidate.reference_code.startswith("NAV"),
+            )
+            .order_by(Suggestion.score.desc())
+        ).all()
+        assert rows, "the demo should give Ahus suggestions for NAV candidates"
+        suggestion = rows[0]
+        return suggestion.id, suggestion.candidate_id, suggestion.slot.title
+
+
+def test_caseworker_and_employer_take_a_match_to_a_completed_placement(
+    browser, live_app, base_url, check_accessibility
+):
+    suggestion_id, candidate_id, slot_title = _a_pair_for_the_demo_employer(live_app)
+    caseworker = browser.new_context(base_url=base_url).new_page()
+    employer = browser.new_context(base_url=base_url).new_page()
+
+    log_in(caseworker, base_url, "caseworker")
+    caseworker.goto(f"{base_url}/veileder/kandidater/{candidate_id}")
+    caseworker.get_by_role("link", name="Se forslag og bestem").click()
+    card = caseworker.locator(f"#suggestion-{suggestion_id}")
+    expect(card).to_contain_text(slot_title)
+    expect(card.locator("meter").first).to_be_visible()
+    check_accessibility(caseworker)
+    card.get_by_role("button", name=re.compile("^Godkjenn")).click()
+    expect(caseworker.get_by_text("Forslaget er godkjent.")).to_be_visible()
+    caseworker.locator(f"#suggestion-{suggestion_id}").get_by_role(
+        "button", name=re.compile("^Send til arbeidsgiver")
+    ).click()
+    expect(caseworker.get_by_text("Forslaget er sendt til arbeidsgiveren.")).to_be_visible()
+    check_accessibility(caseworker)
+
+    log_in(employer, base_url, "employer")
+    expect(employer.get_by_role("link", name="Varsler")).to_contain_text("1")
+    employer.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Forslag").click()
+    check_accessibility(employer)
+    employer.get_by_role("link", name=f"Kandidat {suggestion_id}").click()
+    expect(employer.get_by_role("heading", name=f"Kandidat {suggestion_id}")).to_be_visible()
+    check_accessibility(employer)
+    employer.get_by_role("button", name="Takk ja til kandidaten").click()
+    expect(employer.get_by_text("Dere har takket ja.")).to_be_visible()
+    check_accessibility(employer)
+    employer.get_by_role("button", name="Marker som startet").click()
+    expect(employer.get_by_text("Praksisplassen er nå pågår.")).to_be_visible()
+
+    caseworker.get_by_role("link", name=re.compile("^Varsler")).click()
+    expect(caseworker.get_by_text("Arbeidsgiveren takket ja", exact=True)).to_be_visible()
+    check_accessibility(caseworker)
+    caseworker.get_by_role("navigation", name="Hovedmeny").get_by_role(
+        "link", name="Praksis"
+    ).click()
+    caseworker.get_by_role("link", name=re.compile(r"^NAV-\d+")).first.click()
+    check_accessibility(caseworker)
+    caseworker.get_by_label("Utfall").select_option("apprenticeship_contract")
+    caseworker.get_by_role("button", name="Fullført").click()
+    expect(caseworker.get_by_text("Praksisplassen er nå fullført.")).to_be_visible()
+    expect(caseworker.get_by_text("Lærekontrakt")).to_be_visible()
+
+    caseworker.context.close()
+    employer.context.close()
