@@ -17,28 +17,25 @@ def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(code, label) for code, label in labels.items()]
 
 
-class RejectForm(FlaskForm):
-    reason_code = RadioField(
-        _l("Hvorfor passer ikke forslaget?"),
-        choices=lambda: _choices(REJECT_REASONS),
-        validators=[InputRequired(_l("Velg en begrunnelse."))],
-        invalid_choice_message=INVALID_CHOICE,
-    )
-    reason = TextAreaField(
-        _l("Utdyp (må fylles ut ved «Annet»)"), validators=[Optional(), max_length(1000)]
-    )
+def _reason_form(question, reasons: dict) -> type[FlaskForm]:
+    """A reason code from ``reasons``, and free text that "other" requires (see the services)."""
+
+    class ReasonForm(FlaskForm):
+        reason_code = RadioField(
+            question,
+            choices=lambda: _choices(reasons),
+            validators=[InputRequired(_l("Velg en begrunnelse."))],
+            invalid_choice_message=INVALID_CHOICE,
+        )
+        reason = TextAreaField(
+            _l("Utdyp (må fylles ut ved «Annet»)"), validators=[Optional(), max_length(1000)]
+        )
+
+    return ReasonForm
 
 
-class DeclineForm(FlaskForm):
-    reason_code = RadioField(
-        _l("Hvorfor takker dere nei?"),
-        choices=lambda: _choices(DECLINE_REASONS),
-        validators=[InputRequired(_l("Velg en begrunnelse."))],
-        invalid_choice_message=INVALID_CHOICE,
-    )
-    reason = TextAreaField(
-        _l("Utdyp (må fylles ut ved «Annet»)"), validators=[Optional(), max_length(1000)]
-    )
+RejectForm = _reason_form(_l("Hvorfor passer ikke forslaget?"), REJECT_REASONS)
+DeclineForm = _reason_form(_l("Hvorfor takker dere nei?"), DECLINE_REASONS)
 
 
 class AcceptForm(FlaskForm):

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
+from webapp.extensions import db
 from webapp.matching_forms import EndPlacementForm, FollowUpForm
-from webapp.models import Placement, Suggestion
+from webapp.models import Candidate, Placement, PlacementStatus, Slot, Suggestion
 from webapp.services import placements as placement_service
 from webapp.services.errors import DomainError
+
+PER_PAGE = 20
+FINISHED = (PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY)
 
 
 def proposal_card(suggestion: Suggestion) -> dict | None:
@@ -34,6 +39,57 @@ def proposal_card(suggestion: Suggestion) -> dict | None:
         "caseworker": caseworker,
         "organisation": candidate.organisation.name,
     }
+
+
+def add_placement_routes(bp, side: str, owner_column) -> None:
+    """The placement pages of one side. ``owner_column`` is the organisation that follows them:
+    ``Slot.organisation_id`` for employers, ``Candidate.organisation_id`` for caseworkers."""
+
+    def owned(placement_id: int) -> Placement:
+        placement = db.session.get(Placement, placement_id)
+        # Another organisation's placement answers 404, so its existence does not leak.
+        if placement is None or not placement_service.may_follow(current_user, placement):
+            abort(404)
+        return placement
+
+    @bp.route("/praksis", endpoint="placements")
+    def placements_list():
+        stmt = (
+            select(Placement)
+            .join(Slot, Slot.id == Placement.slot_id)
+            .join(Candidate, Candidate.id == Placement.candidate_id)
+            .where(owner_column == current_user.organisation_id)
+            .order_by(Placement.status.in_(FINISHED), Placement.start_date)
+        )
+        page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+        return render_template(
+            "placements/list.html",
+            page=page,
+            endpoint=f"{side}.placement",
+            list_endpoint=f"{side}.placements",
+        )
+
+    @bp.route("/praksis/<int:placement_id>", endpoint="placement")
+    def placement_detail(placement_id: int):
+        return placement_page(owned(placement_id), side)
+
+    @bp.route(
+        "/praksis/<int:placement_id>/<any(start, complete, end_early):action>",
+        methods=["POST"],
+        endpoint="placement_change_state",
+    )
+    def placement_change_state(placement_id: int, action: str):
+        return placement_action(owned(placement_id), action, side)
+
+    if side == "caseworker":  # follow-up dates are the caseworker's
+
+        @bp.route(
+            "/praksis/<int:placement_id>/oppfolging",
+            methods=["POST"],
+            endpoint="placement_follow_up",
+        )
+        def placement_follow_up(placement_id: int):
+            return follow_up(owned(placement_id), side)
 
 
 def placement_page(placement: Placement, side: str):

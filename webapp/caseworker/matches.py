@@ -17,8 +17,8 @@ from webapp.extensions import db
 from webapp.forms import ConfirmForm
 from webapp.match_text import explanation, factor_rows
 from webapp.matching_forms import RejectForm
-from webapp.models import Candidate, Placement, Slot, Suggestion, SuggestionStatus
-from webapp.placement_views import follow_up, placement_action, placement_page
+from webapp.models import Candidate, Slot, Suggestion, SuggestionStatus
+from webapp.placement_views import add_placement_routes
 from webapp.security import get_owned_or_404
 from webapp.services import matchmaking, proposals
 from webapp.services import slots as slot_service
@@ -167,41 +167,4 @@ def slot_candidate_pick(slot_id: int, candidate_id: int):
 
 # --- placements --------------------------------------------------------------------------------
 
-
-def _own_placement(placement_id: int) -> Placement:
-    placement = db.session.get(Placement, placement_id)
-    if placement is None or placement.candidate.organisation_id != current_user.organisation_id:
-        abort(404)
-    return placement
-
-
-@bp.route("/praksis")
-def placements():
-    stmt = (
-        select(Placement)
-        .join(Candidate, Candidate.id == Placement.candidate_id)
-        .where(Candidate.organisation_id == current_user.organisation_id)
-        .order_by(Placement.status.in_(["completed", "ended_early"]), Placement.start_date)
-    )
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
-    return render_template(
-        "placements/list.html",
-        page=page,
-        endpoint="caseworker.placement",
-        list_endpoint="caseworker.placements",
-    )
-
-
-@bp.route("/praksis/<int:placement_id>")
-def placement(placement_id: int):
-    return placement_page(_own_placement(placement_id), "caseworker")
-
-
-@bp.route("/praksis/<int:placement_id>/<any(start, complete, end_early):action>", methods=["POST"])
-def placement_change_state(placement_id: int, action: str):
-    return placement_action(_own_placement(placement_id), action, "caseworker")
-
-
-@bp.route("/praksis/<int:placement_id>/oppfolging", methods=["POST"])
-def placement_follow_up(placement_id: int):
-    return follow_up(_own_placement(placement_id), "caseworker")
+add_placement_routes(bp, "caseworker", Candidate.organisation_id)

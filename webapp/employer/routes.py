@@ -11,8 +11,8 @@ from webapp.employer.forms import ProfileForm, SiteForm, SlotForm
 from webapp.extensions import db
 from webapp.forms import ConfirmForm
 from webapp.matching_forms import AcceptForm, DeclineForm
-from webapp.models import Placement, Role, Site, Slot, SlotStatus, Suggestion, SuggestionStatus
-from webapp.placement_views import placement_action, placement_page, proposal_card
+from webapp.models import Role, Site, Slot, SlotStatus, Suggestion, SuggestionStatus
+from webapp.placement_views import add_placement_routes, proposal_card
 from webapp.security import get_owned_or_404, role_required
 from webapp.services import proposals
 from webapp.services import slots as slot_service
@@ -321,36 +321,4 @@ def proposal_decline(suggestion_id: int):
 
 # --- placements --------------------------------------------------------------------------------
 
-
-def _own_placement(placement_id: int) -> Placement:
-    placement = db.session.get(Placement, placement_id)
-    if placement is None or placement.slot.organisation_id != current_user.organisation_id:
-        abort(404)
-    return placement
-
-
-@bp.route("/praksis")
-def placements():
-    stmt = (
-        select(Placement)
-        .join(Slot, Slot.id == Placement.slot_id)
-        .where(Slot.organisation_id == current_user.organisation_id)
-        .order_by(Placement.status.in_(["completed", "ended_early"]), Placement.start_date)
-    )
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
-    return render_template(
-        "placements/list.html",
-        page=page,
-        endpoint="employer.placement",
-        list_endpoint="employer.placements",
-    )
-
-
-@bp.route("/praksis/<int:placement_id>")
-def placement(placement_id: int):
-    return placement_page(_own_placement(placement_id), "employer")
-
-
-@bp.route("/praksis/<int:placement_id>/<any(start, complete, end_early):action>", methods=["POST"])
-def placement_change_state(placement_id: int, action: str):
-    return placement_action(_own_placement(placement_id), action, "employer")
+add_placement_routes(bp, "employer", Slot.organisation_id)
