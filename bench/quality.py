@@ -115,8 +115,8 @@ VARIANTS = {
     "union": {"analyzer": "union"},
     # A re-rank window smaller than the set forces retrieval on the pruned vectors, as in a
     # large market; the window is then re-ranked with the full vectors.
-    "union, pruned retrieval (64 terms), window 10": {"rerank_size": 10},
-    "union, pruned retrieval (32 terms), window 10": {"rerank_size": 10, "max_terms": 32},
+    "char, pruned retrieval (64 terms), window 10": {"rerank_size": 10},
+    "char, pruned retrieval (32 terms), window 10": {"rerank_size": 10, "max_terms": 32},
 }
 
 

@@ -2,7 +2,25 @@
 
 A reason is ``{"key": str, "params": dict}``; the web app translates the key (nb first, en) and
 fills in the parameters. Positive reasons come first, most important first; what is missing
-comes last.
+comes last. The keys and their parameters:
+
+==========================  ==========================================================
+low_confidence              (none) — always first when present
+similar_text                similarity (0–1), terms (list; from ``explain`` only)
+shared_skills               skills (list, at most 5), count
+occupation_match            occupation (code)
+hours_fit / hours_differ    candidate_hours, slot_hours
+start_fit / start_differs   start_date, available_from (ISO dates)
+distance                    distance_km
+language_support_offered    required, candidate_level
+missing_skills              skills (list, at most 5), count
+blocked_slot_open           (none)
+blocked_free_capacity       free_capacity
+blocked_kind                kind, kinds_wanted (list)
+blocked_norwegian_level     required, candidate_level
+blocked_adaptations         missing (list)
+blocked_distance            distance_km (or None), max_distance_km
+==========================  ==========================================================
 """
 
 from __future__ import annotations
@@ -29,7 +47,18 @@ def reason(key: str, **params) -> dict:
     return {"key": key, "params": params}
 
 
-TEXT, SKILLS, OCCUPATION, HOURS, START, DISTANCE = range(len(FACTORS))
+# Positions of the factors in the value and contribution sequences.
+TEXT, SKILLS, OCCUPATION, HOURS, START, DISTANCE = (
+    FACTORS.index(name)
+    for name in (
+        "text_similarity",
+        "skill_overlap",
+        "occupation_match",
+        "hours_fit",
+        "start_fit",
+        "distance_decay",
+    )
+)
 
 
 def reasons(candidate, slot, values, contributions, km, shared_skills, low, shared_terms=()):
