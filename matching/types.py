@@ -8,6 +8,7 @@ Every value is checked when the object is built, so a bad value fails early with
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -92,13 +93,24 @@ def _normalise_location(obj: Any) -> None:
         object.__setattr__(obj, "location", tuple(float(v) for v in obj.location))
 
 
-def _check_hours(value: Any) -> None:
+def _as_number(obj: Any, name: str) -> float | None:
+    """``obj.<name>`` as a float (ints, floats and Decimals from a database), or None."""
+    value = getattr(obj, name)
     if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-        raise ValueError(f"hours_per_week must be a number or None, got {value!r}")
-    if not 0 < value <= HOURS_PER_WEEK_MAX:
-        raise ValueError(f"hours_per_week must be in (0, {HOURS_PER_WEEK_MAX:g}], got {value!r}")
+        return None
+    if isinstance(value, (bool, complex)) or not isinstance(value, numbers.Number):
+        raise ValueError(f"{name} must be a number or None, got {value!r}")
+    number = float(value)
+    if math.isnan(number):
+        raise ValueError(f"{name} must be a number or None, got {value!r}")
+    object.__setattr__(obj, name, number)
+    return number
+
+
+def _check_hours(obj: Any) -> None:
+    hours = _as_number(obj, "hours_per_week")
+    if hours is not None and not 0 < hours <= HOURS_PER_WEEK_MAX:
+        raise ValueError(f"hours_per_week must be in (0, {HOURS_PER_WEEK_MAX:g}], got {hours!r}")
 
 
 def _check_date(name: str, value: Any) -> None:
@@ -163,7 +175,7 @@ class Slot:
         _as_labels(self, "adaptations")
         _check_level("norwegian_level", self.norwegian_level)
         _normalise_location(self)
-        _check_hours(self.hours_per_week)
+        _check_hours(self)
         _check_date("start_date", self.start_date)
         capacity = self.free_capacity
         if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0:
@@ -230,14 +242,10 @@ class Candidate:
         _as_labels(self, "adaptation_needs")
         _check_level("norwegian_level", self.norwegian_level)
         _normalise_location(self)
-        distance = self.max_distance_km
-        if distance is not None and (
-            isinstance(distance, bool)
-            or not isinstance(distance, (int, float))
-            or not distance >= 0
-        ):
+        distance = _as_number(self, "max_distance_km")
+        if distance is not None and not distance >= 0:
             raise ValueError(f"max_distance_km must be a number >= 0 or None, got {distance!r}")
-        _check_hours(self.hours_per_week)
+        _check_hours(self)
         _check_date("available_from", self.available_from)
 
 

@@ -105,3 +105,13 @@ def test_zero_capacity_and_unknown_location_are_valid():
 def test_dates_are_dates():
     slot = Slot(id=1, kind="apprenticeship", title="x", start_date=date(2025, 8, 1))
     assert slot.start_date.year == 2025
+
+
+def test_database_decimals_are_accepted_as_numbers():
+    from decimal import Decimal
+
+    candidate = Candidate(
+        id=1, kinds={"work_training"}, hours_per_week=Decimal("37.5"), max_distance_km=Decimal(20)
+    )
+    assert candidate.hours_per_week == 37.5
+    assert isinstance(candidate.max_distance_km, float)
