@@ -386,3 +386,10 @@ def test_admin_rebuilds_the_model_from_the_dashboard(world, db, client, auth):
     response = submit(client, "/admin/matchmodell", form_url="/admin/", follow_redirects=True)
     assert "Matchmodellen er bygget" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(ModelArtifact)) == 1
+
+
+def test_a_candidate_who_wants_no_kind_of_slot_is_left_out_not_a_crash(world, db):
+    make_candidate(world.nav, kinds=[], goals="Vet ikke ennå.", consent=True)
+    result = matchmaking.rebuild()
+    assert result["candidates"] == 1  # the kindless one is not matched
+    assert matchmaking.rank_own_candidates(world.slot, world.nav.id)

@@ -126,9 +126,16 @@ def open_slots() -> list[Slot]:
 
 
 def active_candidates() -> list[Candidate]:
-    return db.session.scalars(
-        _candidate_query().where(Candidate.status == CandidateStatus.ACTIVE).order_by(Candidate.id)
-    ).all()
+    """Active candidates who want some kind of slot (without one nothing can match)."""
+    return [
+        c
+        for c in db.session.scalars(
+            _candidate_query()
+            .where(Candidate.status == CandidateStatus.ACTIVE)
+            .order_by(Candidate.id)
+        )
+        if c.kinds
+    ]
 
 
 def engine_slots(slots: list[Slot]) -> list[matching.Slot]:
@@ -222,6 +229,7 @@ def refresh_for_candidates(
         matcher, version = current_matcher()
         if matcher is None:
             return 0
+    candidates = [c for c in candidates if c.kinds]
     stored = 0
     batch = 500
     for start in range(0, len(candidates), batch):
@@ -344,18 +352,24 @@ def explain_pair(candidate: Candidate, slot: Slot) -> matching.Suggestion | None
     matcher, _version = current_matcher()
     if matcher is None:
         return None
+    if not candidate.kinds:
+        raise DomainError(_("Kandidaten har ikke valgt hvilken type plass hen ønsker."))
     return matcher.explain(to_engine_candidate(candidate), engine_slots([slot])[0])
 
 
 def rank_own_candidates(slot: Slot, organisation_id: int, limit: int = 30):
     """Candidates of one organisation ranked for one slot, each with its full explanation."""
     matcher, _version = current_matcher()
-    candidates = db.session.scalars(
-        _candidate_query().where(
-            Candidate.organisation_id == organisation_id,
-            Candidate.status == CandidateStatus.ACTIVE,
+    candidates = [
+        c
+        for c in db.session.scalars(
+            _candidate_query().where(
+                Candidate.organisation_id == organisation_id,
+                Candidate.status == CandidateStatus.ACTIVE,
+            )
         )
-    ).all()
+        if c.kinds
+    ]
     if matcher is None or not candidates:
         return []
     engine_slot = engine_slots([slot])[0]
