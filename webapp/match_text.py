@@ -20,6 +20,24 @@ FACTOR_LABELS = {
 }
 
 
+def _number(value) -> str:
+    """37.0 → "37", 3.14 → "3,1": whole numbers plain, others with a Norwegian decimal comma."""
+    if value is None:
+        return "–"
+    number = float(value)
+    return str(int(number)) if number.is_integer() else f"{number:.1f}".replace(".", ",")
+
+
+def _date(value) -> str:
+    """ISO dates from the engine, written the Norwegian way."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).strftime("%d.%m.%Y")
+    except (TypeError, ValueError):
+        return str(value or "–")
+
+
 def _names(model, codes) -> str:
     rows = {r.code: r.label for r in db.session.scalars(select(model).where(model.code.in_(codes)))}
     return ", ".join(rows.get(code, code) for code in codes)
@@ -44,9 +62,9 @@ def reason_text(reason: dict) -> str | None:
             s=p.get("slot_hours"),
         )
     if key == "start_fit":
-        return _("Oppstart passer (%(date)s)", date=p.get("start_date"))
+        return _("Oppstart passer (%(date)s)", date=_date(p.get("start_date")))
     if key == "distance":
-        return _("Reisevei omtrent %(km)s km", km=p.get("distance_km"))
+        return _("Reisevei omtrent %(km)s km", km=_number(p.get("distance_km")))
     if key == "low_confidence":
         return _("Lite informasjon i profilen: forslaget er usikkert.")
     if key == "language_support_offered":
@@ -63,7 +81,9 @@ def reason_text(reason: dict) -> str | None:
             s=p.get("slot_hours"),
         )
     if key == "start_differs":
-        return _("Oppstart passer dårlig (plassen starter %(date)s)", date=p.get("start_date"))
+        return _(
+            "Oppstart passer dårlig (plassen starter %(date)s)", date=_date(p.get("start_date"))
+        )
     if key == "blocked_slot_open":
         return _("Plassen er ikke åpen.")
     if key == "blocked_free_capacity":
@@ -79,7 +99,7 @@ def reason_text(reason: dict) -> str | None:
     if key == "blocked_distance":
         return _(
             "For lang reisevei (%(km)s km, høyst %(max)s km)",
-            km=p.get("distance_km"),
+            km=_number(p.get("distance_km")),
             max=p.get("max_distance_km"),
         )
     return None
