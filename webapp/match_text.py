@@ -58,8 +58,8 @@ def reason_text(reason: dict) -> str | None:
     if key == "hours_fit":
         return _(
             "Arbeidstiden passer (%(c)s t mot %(s)s t per uke)",
-            c=p.get("candidate_hours"),
-            s=p.get("slot_hours"),
+            c=_number(p.get("candidate_hours")),
+            s=_number(p.get("slot_hours")),
         )
     if key == "start_fit":
         return _("Oppstart passer (%(date)s)", date=_date(p.get("start_date")))
@@ -77,8 +77,8 @@ def reason_text(reason: dict) -> str | None:
     if key == "hours_differ":
         return _(
             "Ulik arbeidstid (%(c)s t mot %(s)s t per uke)",
-            c=p.get("candidate_hours"),
-            s=p.get("slot_hours"),
+            c=_number(p.get("candidate_hours")),
+            s=_number(p.get("slot_hours")),
         )
     if key == "start_differs":
         return _(
