@@ -28,5 +28,26 @@ def safe_next_url(default_endpoint: str) -> str:
     return url_for(default_endpoint)
 
 
+def invite_from(form, organisation) -> str | None:
+    """Invite the person the form names; the one-time link to show, or None on an error."""
+    from flask_login import current_user
+
+    from webapp.services import accounts
+
+    try:
+        user, token = accounts.invite_user(
+            current_user,
+            organisation,
+            email=form.email.data,
+            name=form.name.data,
+            is_admin=form.is_admin.data,
+        )
+    except DomainError as error:
+        show_domain_error(form, error)
+        return None
+    flash(_("%(name)s er invitert. Invitasjonen er sendt på e-post.", name=user.name), "success")
+    return url_for("auth.accept_invite", token=token, _external=True)
+
+
 def flash_saved() -> None:
     flash(_("Lagret."), "success")

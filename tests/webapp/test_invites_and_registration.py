@@ -9,7 +9,7 @@ from factories import PASSWORD, make_organisation, make_user
 from itsdangerous import URLSafeTimedSerializer
 from support import submit
 
-from webapp.models import AuditEvent, Organisation, OrganisationKind, User
+from webapp.models import AuditEvent, Organisation, OrganisationKind, OutgoingMail, User
 from webapp.services import accounts
 from webapp.services.orgnumber import is_valid_org_number
 
@@ -40,6 +40,8 @@ def test_admin_invites_a_user_who_sets_a_password_once(client, auth, db):
     page = response.get_data(as_text=True)
     assert "Nina Ny er invitert." in page
     link = LINK.search(page).group(1)
+    mail = db.session.query(OutgoingMail).filter_by(to="ny@example.no").one()
+    assert link in mail.body
 
     accept_page = client.get(link)
     assert accept_page.status_code == 200

@@ -16,7 +16,7 @@ from webapp.models import AuditEvent, ModelArtifact, Organisation, OutgoingMail,
 from webapp.security import role_required
 from webapp.services import accounts, stats
 from webapp.services.errors import DomainError
-from webapp.views import show_domain_error
+from webapp.views import invite_from, show_domain_error
 
 bp = Blueprint("admin", __name__)
 PER_PAGE = 25
@@ -143,19 +143,7 @@ def users():
     invite_link = None
     if form.validate_on_submit():
         organisation = db.get_or_404(Organisation, form.organisation_id.data)
-        try:
-            user, token = accounts.invite_user(
-                current_user,
-                organisation,
-                email=form.email.data,
-                name=form.name.data,
-                is_admin=form.is_admin.data,
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            invite_link = url_for("auth.accept_invite", token=token, _external=True)
-            flash(_("%(name)s er invitert.", name=user.name), "success")
+        invite_link = invite_from(form, organisation)
     query = request.args.get("q", "").strip()
     stmt = select(User).join(User.organisation).order_by(Organisation.name, User.name)
     if query:

@@ -13,10 +13,8 @@ from webapp.forms import ConfirmForm
 from webapp.models import User
 from webapp.navigation import home_endpoint
 from webapp.security import org_admin_required
-from webapp.services import accounts
 from webapp.services import notifications as notification_service
-from webapp.services.errors import DomainError
-from webapp.views import show_domain_error
+from webapp.views import invite_from
 
 bp = Blueprint("main", __name__)
 
@@ -62,19 +60,8 @@ def colleagues():
     del form.organisation_id  # colleagues join the inviter's own organisation
     invite_link = None
     if form.validate_on_submit():
-        try:
-            user, token = accounts.invite_user(
-                current_user,
-                organisation,
-                email=form.email.data,
-                name=form.name.data,
-                is_admin=form.is_admin.data,
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            invite_link = url_for("auth.accept_invite", token=token, _external=True)
-            flash(_("%(name)s er invitert.", name=user.name), "success")
+        invite_link = invite_from(form, organisation)
+        if invite_link:
             form = InviteUserForm(formdata=None)
             del form.organisation_id
     members = db.session.scalars(

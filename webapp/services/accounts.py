@@ -123,8 +123,34 @@ def invite_user(
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user.invited", user, organisation=organisation.id)
+    token = invite_token(user)
+    _mail_invite(user, token)
     db.session.commit()
-    return user, invite_token(user)
+    return user, token
+
+
+def _mail_invite(user: User, token: str) -> None:
+    from flask_babel import force_locale
+
+    from webapp.services import notifications
+
+    link = (current_app.config["BASE_URL"] or "") + notifications.link(
+        "auth.accept_invite", token=token
+    )
+    hours = current_app.config["INVITE_MAX_AGE_HOURS"]
+    with force_locale(user.locale or "nb"):
+        notifications.send_mail(
+            user.email,
+            _("Invitasjon til Arbeidsbro"),
+            _(
+                "Hei %(name)s! Du er invitert til Arbeidsbro for %(org)s. Velg passord her "
+                "(lenken virker én gang, i %(hours)d timer):",
+                name=user.name,
+                org=user.organisation.name,
+                hours=hours,
+            )
+            + f"\n\n{link}",
+        )
 
 
 @dataclass(frozen=True)
