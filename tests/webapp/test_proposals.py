@@ -354,6 +354,10 @@ def test_caseworker_pages_for_suggestions_and_placements(world, db, client, auth
     page = client.get(url).get_data(as_text=True)
     assert "Lagermedarbeider med truck" in page
     assert "Felles ferdigheter" in page
+    viewed = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "candidate.viewed")
+    ).all()
+    assert [e.detail.get("page") for e in viewed] == ["suggestions"]
     submit(client, f"/veileder/forslag/{suggestion.id}/approve", form_url=url)
     submit(client, f"/veileder/forslag/{suggestion.id}/propose", form_url=url)
     db.session.expire_all()

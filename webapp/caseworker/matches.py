@@ -20,7 +20,7 @@ from webapp.matching_forms import RejectForm
 from webapp.models import Candidate, Slot, Suggestion, SuggestionStatus
 from webapp.placement_views import add_placement_routes
 from webapp.security import get_owned_or_404
-from webapp.services import matchmaking, proposals
+from webapp.services import candidates, matchmaking, proposals
 from webapp.services import slots as slot_service
 from webapp.services.errors import DomainError
 from webapp.views import show_domain_error
@@ -56,6 +56,7 @@ def _visible_slot(slot_id: int) -> Slot:
 @bp.route("/kandidater/<int:candidate_id>/forslag")
 def candidate_suggestions(candidate_id: int):
     candidate = get_owned_or_404(Candidate, candidate_id)
+    candidates.record_view(current_user, candidate, page="suggestions")
     suggestions = db.session.scalars(
         select(Suggestion)
         .where(Suggestion.candidate_id == candidate.id)
