@@ -16,6 +16,7 @@ from webapp.models import AuditEvent, ModelArtifact, Organisation, OutgoingMail,
 from webapp.security import role_required
 from webapp.services import accounts, stats
 from webapp.services.errors import DomainError
+from webapp.services.placements import OUTCOMES
 from webapp.views import invite_from, show_domain_error
 
 bp = Blueprint("admin", __name__)
@@ -34,7 +35,12 @@ def home():
         select(ModelArtifact).order_by(ModelArtifact.id.desc()).limit(5)
     ).all()
     return render_template(
-        "admin/home.html", figures=stats.dashboard(), artifacts=artifacts, confirm=ConfirmForm()
+        "admin/home.html",
+        figures=stats.dashboard(),
+        placements=stats.placement_figures(),
+        outcome_labels=OUTCOMES,
+        artifacts=artifacts,
+        confirm=ConfirmForm(),
     )
 
 

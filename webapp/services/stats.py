@@ -52,3 +52,42 @@ def dashboard() -> dict:
             )
         ),
     }
+
+
+def placement_figures() -> dict:
+    """Places filled, days from registration to placement (median), and outcomes.
+
+    Every count of people below ``SUPPRESS_BELOW`` is hidden, and so is the median over fewer.
+    """
+    from statistics import median
+
+    from webapp.models import OCCUPYING_STATUSES, PlacementOutcome
+
+    filled = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Placement)
+            .where(Placement.status.in_([*OCCUPYING_STATUSES, PlacementStatus.COMPLETED]))
+        )
+        or 0
+    )
+    waits = [
+        (placed - registered).days
+        for placed, registered in db.session.execute(
+            select(Placement.created_at, Candidate.created_at).join(
+                Candidate, Candidate.id == Placement.candidate_id
+            )
+        )
+    ]
+    outcomes = dict(
+        db.session.execute(
+            select(Placement.outcome, func.count())
+            .where(Placement.outcome.is_not(None))
+            .group_by(Placement.outcome)
+        ).all()
+    )
+    return {
+        "filled": suppress(filled),
+        "median_days_to_placement": round(median(waits)) if len(waits) >= SUPPRESS_BELOW else None,
+        "outcomes": {code: suppress(outcomes.get(code, 0)) for code in PlacementOutcome},
+    }
