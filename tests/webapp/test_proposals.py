@@ -261,6 +261,7 @@ def test_employer_accepts_and_declines_through_the_pages(app_ctx, app, db, clien
     assert response.status_code == 302
     placement = db.session.scalars(select(Placement)).one()
     assert placement.start_date == date(2027, 9, 1)
+    assert "01.09.2027" in client.get("/arbeidsgiver/").get_data(as_text=True)
     assert client.get(f"/arbeidsgiver/praksis/{placement.id}").status_code == 200
 
     url = f"/arbeidsgiver/forslag/{other.id}"

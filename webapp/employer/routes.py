@@ -11,7 +11,16 @@ from webapp.employer.forms import ProfileForm, SiteForm, SlotForm
 from webapp.extensions import db
 from webapp.forms import ConfirmForm
 from webapp.matching_forms import AcceptForm, DeclineForm
-from webapp.models import Role, Site, Slot, SlotStatus, Suggestion, SuggestionStatus
+from webapp.models import (
+    Placement,
+    PlacementStatus,
+    Role,
+    Site,
+    Slot,
+    SlotStatus,
+    Suggestion,
+    SuggestionStatus,
+)
 from webapp.placement_views import add_placement_routes, proposal_card
 from webapp.security import get_owned_or_404, role_required
 from webapp.services import proposals
@@ -48,11 +57,22 @@ def home():
             Suggestion.status == SuggestionStatus.PROPOSED,
         )
     )
+    starting = db.session.scalars(
+        select(Placement)
+        .join(Slot, Slot.id == Placement.slot_id)
+        .where(
+            Slot.organisation_id == organisation.id,
+            Placement.status == PlacementStatus.PLANNED,
+        )
+        .order_by(Placement.start_date)
+        .limit(10)
+    ).all()
     return render_template(
         "employer/home.html",
         organisation=organisation,
         counts=counts,
         proposals_waiting=proposals_waiting,
+        starting=starting,
         has_sites=bool(slot_service.organisation_sites(organisation.id)),
     )
 
