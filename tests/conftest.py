@@ -10,7 +10,6 @@ from support import (
     AuthActions,
     ScratchDatabases,
     make_test_app,
-    require_postgres,
 )
 
 from webapp.extensions import db as _db
@@ -30,14 +29,10 @@ def scratch_databases(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def app(scratch_databases):
-    if TEST_DATABASE_URL:
-        require_postgres()
-        url = TEST_DATABASE_URL
-    else:
-        url = scratch_databases.sqlite("suite")
-    app = make_test_app(url)
+    # A database of its own on the server TEST_DATABASE_URL names (or a SQLite file), so two
+    # runs on one machine never empty each other's tables.
+    app = make_test_app(scratch_databases.default("suite"))
     with app.app_context():
-        _db.drop_all()
         _db.create_all()  # tests only: the schema itself is tested against the migrations
         from seeds.taxonomy import load_taxonomies
 
