@@ -101,23 +101,30 @@ def profile():
     return render_template("employer/profile.html", form=form, organisation=organisation)
 
 
+def _saved_site(form: SiteForm, site: Site | None) -> bool:
+    """Save the site form (a new site when ``site`` is None); errors go next to their fields."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        slot_service.save_site(
+            current_user,
+            site,
+            name=form.name.data,
+            address=form.address.data,
+            postal_code=form.postal_code.data,
+        )
+    except DomainError as error:
+        show_domain_error(form, error)
+        return False
+    return True
+
+
 @bp.route("/steder", methods=["GET", "POST"])
 def sites():
     form = SiteForm()
-    if form.validate_on_submit():
-        try:
-            slot_service.save_site(
-                current_user,
-                None,
-                name=form.name.data,
-                address=form.address.data,
-                postal_code=form.postal_code.data,
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Arbeidsstedet er lagt til."), "success")
-            return redirect(url_for("employer.sites"))
+    if _saved_site(form, None):
+        flash(_("Arbeidsstedet er lagt til."), "success")
+        return redirect(url_for("employer.sites"))
     return render_template(
         "employer/sites.html",
         form=form,
@@ -129,20 +136,9 @@ def sites():
 def site_edit(site_id: int):
     site = get_owned_or_404(Site, site_id)
     form = SiteForm(obj=site)
-    if form.validate_on_submit():
-        try:
-            slot_service.save_site(
-                current_user,
-                site,
-                name=form.name.data,
-                address=form.address.data,
-                postal_code=form.postal_code.data,
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash_saved()
-            return redirect(url_for("employer.sites"))
+    if _saved_site(form, site):
+        flash_saved()
+        return redirect(url_for("employer.sites"))
     return render_template("employer/site_edit.html", form=form, site=site)
 
 
