@@ -12,22 +12,19 @@ import io
 import logging
 import threading
 import uuid
-from collections.abc import Iterable
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 import matching
 from webapp.extensions import db
 from webapp.models import (
-    OCCUPYING_STATUSES,
     Candidate,
     CandidateStatus,
     ModelArtifact,
     Occupation,
     Organisation,
-    Placement,
     Skill,
     Slot,
     SlotStatus,
@@ -35,6 +32,7 @@ from webapp.models import (
     SuggestionStatus,
     utcnow,
 )
+from webapp.services.capacity import taken_places
 from webapp.services.errors import DomainError
 
 log = logging.getLogger("arbeidsbro.matching")
@@ -62,19 +60,6 @@ def _candidate_query():
         selectinload(Candidate.occupations),
         selectinload(Candidate.adaptation_needs),
         selectinload(Candidate.home_place),
-    )
-
-
-def _taken_places(slot_ids: Iterable[int]) -> dict[int, int]:
-    ids = list(slot_ids)
-    if not ids:
-        return {}
-    return dict(
-        db.session.execute(
-            select(Placement.slot_id, func.count())
-            .where(Placement.slot_id.in_(ids), Placement.status.in_(OCCUPYING_STATUSES))
-            .group_by(Placement.slot_id)
-        ).all()
     )
 
 
@@ -139,7 +124,7 @@ def active_candidates() -> list[Candidate]:
 
 
 def engine_slots(slots: list[Slot]) -> list[matching.Slot]:
-    taken = _taken_places(s.id for s in slots)
+    taken = taken_places(s.id for s in slots)
     return [to_engine_slot(slot, taken.get(slot.id, 0)) for slot in slots]
 
 

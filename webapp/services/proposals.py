@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models import (
@@ -28,8 +28,8 @@ from webapp.models import (
     utcnow,
 )
 from webapp.services import audit, notifications
+from webapp.services.capacity import taken_places
 from webapp.services.errors import DomainError, NotAllowed
-from webapp.services.slots import OCCUPYING
 
 ANSWER_DAYS = 7
 REMIND_DAYS_BEFORE = 2
@@ -205,11 +205,7 @@ def accept(user: User, suggestion: Suggestion, start_date: date | None = None) -
         db.session.refresh(candidate)
         if not candidate.has_consent:
             raise DomainError(_("Kandidaten har trukket samtykket. Forslaget kan ikke godtas."))
-        taken = db.session.scalar(
-            select(func.count())
-            .select_from(Placement)
-            .where(Placement.slot_id == slot_id, Placement.status.in_(OCCUPYING))
-        )
+        taken = taken_places([slot_id]).get(slot_id, 0)
         if taken >= slot.capacity:
             raise SlotFull(_("Plassen er full. Alle %(n)d plassene er tatt.", n=slot.capacity))
         suggestion.status = SuggestionStatus.ACCEPTED

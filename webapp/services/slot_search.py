@@ -17,13 +17,13 @@ from datetime import date
 from sqlalchemy import String, and_, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
+from matching.rules import EARTH_RADIUS_KM
+from matching.rules import haversine_km as matching_haversine_km
 from webapp.extensions import db
 from webapp.models import (
     LanguageLevel,
     Occupation,
     Organisation,
-    Placement,
-    PlacementStatus,
     PostalPlace,
     Site,
     Skill,
@@ -32,46 +32,22 @@ from webapp.models import (
 )
 from webapp.models.slot import slot_adaptation, slot_skill
 from webapp.services.candidates import like_pattern
+from webapp.services.capacity import (  # noqa: F401 - free_capacity is part of this API
+    free_capacity,
+    occupied_subquery,
+)
 
-EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
 # A slot exactly at the limit counts as within it, whatever the rounding.
 DISTANCE_TOLERANCE_KM = 0.05
 DISTANCES_KM = (5, 10, 20, 30, 50, 100)
 SORTS = ("newest", "start", "distance")
 PER_PAGE = 20
-# Placements in these states take a place in the slot (DESIGN.md §4).
-OCCUPYING = (PlacementStatus.PLANNED, PlacementStatus.ACTIVE)
 
 
 def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in km between two ``(lat, lon)`` points."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, max(0.0, h))))
-
-
-def occupied_places_subquery():
-    """Per slot, how many placements hold a place now."""
-    return (
-        select(Placement.slot_id, func.count().label("occupied"))
-        .where(Placement.status.in_(OCCUPYING))
-        .group_by(Placement.slot_id)
-        .subquery()
-    )
-
-
-def free_capacity(slot: Slot) -> int:
-    """Capacity minus the placements planned or active; never below zero."""
-    occupied = db.session.scalar(
-        select(func.count())
-        .select_from(Placement)
-        .where(Placement.slot_id == slot.id, Placement.status.in_(OCCUPYING))
-    )
-    return max(0, slot.capacity - (occupied or 0))
+    """Great-circle distance in km between two ``(lat, lon)`` points (the engine's formula)."""
+    return float(matching_haversine_km(a, b))
 
 
 def visible_condition():
@@ -144,7 +120,7 @@ def _text_match(word: str):
 def search(filters: SlotFilters, page: int = 1, per_page: int = PER_PAGE) -> SlotResults:
     """Visible slots matching every filter, one page of them, with free capacity and distance."""
     page = max(1, page)
-    occupied = occupied_places_subquery()
+    occupied = occupied_subquery()
     site_place = aliased(PostalPlace)
     latitude = func.coalesce(Site.latitude, site_place.latitude)
     longitude = func.coalesce(Site.longitude, site_place.longitude)

@@ -10,10 +10,8 @@ from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.models import (
-    OCCUPYING_STATUSES,
     Adaptation,
     Organisation,
-    Placement,
     Site,
     Skill,
     Slot,
@@ -23,6 +21,7 @@ from webapp.models import (
     User,
 )
 from webapp.services import audit, matchmaking
+from webapp.services.capacity import free_capacity, taken_places
 from webapp.services.errors import DomainError, NotAllowed
 from webapp.services.taxonomy import by_codes, postal_place
 
@@ -36,17 +35,6 @@ TRANSITIONS = {
     "reopen": ({SlotStatus.PAUSED}, SlotStatus.OPEN),
     "close": ({SlotStatus.DRAFT, SlotStatus.OPEN, SlotStatus.PAUSED}, SlotStatus.CLOSED),
 }
-OCCUPYING = OCCUPYING_STATUSES
-
-
-def free_capacity(slot: Slot) -> int:
-    """Capacity minus placements that are planned or active ("full" is derived, not a state)."""
-    taken = db.session.scalar(
-        select(func.count())
-        .select_from(Placement)
-        .where(Placement.slot_id == slot.id, Placement.status.in_(OCCUPYING))
-    )
-    return max(slot.capacity - (taken or 0), 0)
 
 
 def is_visible_to_others(slot: Slot) -> bool:
@@ -273,13 +261,7 @@ class SlotFigures:
 def slot_figures(slots: list[Slot]) -> dict[int, SlotFigures]:
     """Free capacity and proposals waiting for a page of slots, in two queries."""
     ids = [slot.id for slot in slots]
-    taken = dict(
-        db.session.execute(
-            select(Placement.slot_id, func.count())
-            .where(Placement.slot_id.in_(ids), Placement.status.in_(OCCUPYING))
-            .group_by(Placement.slot_id)
-        ).all()
-    )
+    taken = taken_places(ids)
     waiting = dict(
         db.session.execute(
             select(Suggestion.slot_id, func.count())
