@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import g
 
+from webapp.admin.forms import organisation_kind_choices
 from webapp.extensions import db
 from webapp.models import LanguageLevel, SlotKind
 
@@ -41,6 +42,10 @@ def norwegian_date(value) -> str:
     return value.strftime("%d.%m.%Y") if value else "–"
 
 
+def organisation_kind_label(kind: str) -> str:
+    return next((str(c.label) for c in organisation_kind_choices() if c.value == kind), kind)
+
+
 def register(app) -> None:
     app.jinja_env.filters["date"] = norwegian_date
     app.jinja_env.globals.update(
@@ -48,4 +53,6 @@ def register(app) -> None:
         level_label=level_label,
         placement_status_label=placement_status_label,
         suggestion_status_label=suggestion_status_label,
+        organisation_kind_label=organisation_kind_label,
+        organisation_kind_choices=organisation_kind_choices,
     )

@@ -23,7 +23,7 @@ from webapp.caseworker.forms import (
 from webapp.forms import ConfirmForm
 from webapp.models import Candidate, Role
 from webapp.security import get_owned_or_404, role_required
-from webapp.services import candidates, slot_search, taxonomy
+from webapp.services import candidates, slot_search
 from webapp.services import placements as placement_service
 from webapp.services.errors import DomainError
 from webapp.views import flash_saved, show_domain_error
@@ -48,8 +48,6 @@ def _candidate_or_404(candidate_id: int) -> Candidate:
 def _labels() -> dict:
     """Taxonomy labels the templates look codes up in."""
     return {
-        "kinds": {c.value: c.label for c in taxonomy.kind_choices()},
-        "levels": {c.value: c.label for c in taxonomy.level_choices()},
         "programmes": candidates.programme_labels(),
         "statuses": candidates.status_labels(),
         "actions": candidates.action_labels(),
