@@ -9,7 +9,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Placement, PlacementOutcome, PlacementStatus, Role, User
+from webapp.models import (
+    Candidate,
+    Placement,
+    PlacementOutcome,
+    PlacementStatus,
+    Role,
+    Suggestion,
+    SuggestionStatus,
+    User,
+)
 from webapp.services import audit, notifications
 from webapp.services.errors import DomainError, NotAllowed
 
@@ -133,8 +142,6 @@ def send_reminders(today: date | None = None) -> dict[str, int]:
 
 def caseworker_attention(organisation_id: int, today: date | None = None, limit: int = 10) -> dict:
     """What needs a caseworker's attention: answers due, starts, follow-ups, missing outcomes."""
-    from webapp.models import Candidate, Suggestion, SuggestionStatus
-
     today = today or date.today()
     own = (Candidate.organisation_id == organisation_id,)
 

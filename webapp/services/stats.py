@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from statistics import median
+
 from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.models import (
+    OCCUPYING_STATUSES,
     Candidate,
     CandidateStatus,
     Organisation,
     Placement,
+    PlacementOutcome,
     PlacementStatus,
     Slot,
     SlotStatus,
@@ -59,10 +63,6 @@ def placement_figures() -> dict:
 
     Every count of people below ``SUPPRESS_BELOW`` is hidden, and so is the median over fewer.
     """
-    from statistics import median
-
-    from webapp.models import OCCUPYING_STATUSES, PlacementOutcome
-
     filled = (
         db.session.scalar(
             select(func.count())
