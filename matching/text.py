@@ -16,15 +16,20 @@ Zipf-distributed vocabulary repeats the same words over and over.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
 import scipy.sparse as sp
+import Stemmer
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
 ANALYZERS = ("union", "word", "char")
-#: Best on the dev split of bench/quality.py (char 0.963/0.900 MRR@10 nb/en, union 0.959/0.889).
-DEFAULT_ANALYZER = "char"
+#: Best on the dev split of the ESCO sets in bench/quality.py (see bench/README.md).
+DEFAULT_ANALYZER = "union"
+#: Snowball stemmers for the word block: a word's bokmål and English stems are both features,
+#: so "sjåføren"/"sjåfører" and "drivers"/"driver" meet without knowing the language.
+SNOWBALL_LANGUAGES = ("norwegian", "english")
 #: Words of two or more letters or digits (``\w`` covers æ, ø and å).
 TOKEN_PATTERN = re.compile(r"\w\w+")
 CHAR_NGRAM_RANGE = (3, 5)
@@ -83,8 +88,19 @@ def stem(word: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Stemmed word tokens: the features of the word block, and the words n-grams are cut from."""
+    """Lightly stemmed word tokens: the words character n-grams are cut from."""
     return [stem(w) for w in words(text)]
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmers() -> tuple:
+    return tuple(Stemmer.Stemmer(language) for language in SNOWBALL_LANGUAGES)
+
+
+def snowball_stems(word_list) -> list[tuple[str, ...]]:
+    """Each word's distinct Snowball stems (bokmål, English): the word block's features."""
+    stemmed = [stemmer.stemWords(list(word_list)) for stemmer in _stemmers()]
+    return [tuple(dict.fromkeys(forms)) for forms in zip(*stemmed, strict=True)]
 
 
 class TextModel:
@@ -132,30 +148,45 @@ class TextModel:
             raise ValueError(f"max_terms must be a positive int or None, got {self.max_terms!r}")
         if not 0.0 < self.char_share < 1.0:
             raise ValueError(f"char_share must be in (0, 1), got {self.char_share!r}")
-        docs = [tokenize(t) for t in texts]
-        words = sorted({w for doc in docs for w in doc})
-        if not words:
+        docs = [words(t) for t in texts]
+        surface = sorted({w for doc in docs for w in doc})
+        if not surface:
             raise ValueError("text: no words to learn from in the profiles")
-        self.vocabulary_ = {w: i for i, w in enumerate(words)}
-        counts = self._word_counts(docs, len(words))
-        self.word_tfidf_ = TfidfTransformer(sublinear_tf=True).fit(counts)
+        self.words_ = {w: i for i, w in enumerate(surface)}
+        counts = self._word_counts(docs, len(surface), self.words_)
+        light = [stem(w) for w in surface]
         self.char_counter_ = CountVectorizer(
             analyzer="char_wb",
             ngram_range=tuple(self.char_ngram_range),
             lowercase=False,
             dtype=DTYPE,
-        ).fit(words)
-        self.word_grams_ = sp.csr_matrix(self.char_counter_.transform(words))
+        ).fit(light)
+        self.word_grams_ = sp.csr_matrix(self.char_counter_.transform(light))
+        stems = snowball_stems(surface)
+        self.vocabulary_ = {x: i for i, x in enumerate(sorted({x for f in stems for x in f}))}
+        self.word_stems_ = self._stem_matrix(stems)
+        stem_counts = counts @ self.word_stems_
+        self.word_tfidf_ = TfidfTransformer(sublinear_tf=True).fit(stem_counts)
         char_counts = counts @ self.word_grams_
         self.char_tfidf_ = TfidfTransformer(sublinear_tf=True).fit(char_counts)
-        df = self._document_frequency(counts, char_counts)
+        df = self._document_frequency(stem_counts, char_counts)
         # Columns in order of falling document frequency: the features most rows share sit
         # together at the front, so scoring pairs mostly reads one small, cached stretch.
         self.column_rank_ = np.empty(len(df), dtype=np.int32)
         self.column_rank_[np.argsort(-df, kind="stable")] = np.arange(len(df), dtype=np.int32)
         self.document_frequency_ = np.zeros(len(df), dtype=np.int64)
         self.document_frequency_[self.column_rank_] = df
-        return self._vectors(counts, self.word_grams_)
+        return self._vectors(counts, self.word_grams_, self.word_stems_)
+
+    def _stem_matrix(self, stems) -> sp.csr_matrix:
+        """Binary words × known Snowball stems (stems outside the vocabulary are dropped)."""
+        cols = [
+            sorted({self.vocabulary_[x] for x in forms if x in self.vocabulary_}) for forms in stems
+        ]
+        indptr = np.concatenate([[0], np.cumsum([len(c) for c in cols])]).astype(np.int64)
+        indices = np.fromiter((j for c in cols for j in c), dtype=np.int32)
+        data = np.ones(len(indices), dtype=DTYPE)
+        return sp.csr_matrix((data, indices, indptr), shape=(len(cols), len(self.vocabulary_)))
 
     def _document_frequency(self, counts, char_counts) -> np.ndarray:
         """Fitted documents per union column."""
@@ -168,19 +199,19 @@ class TextModel:
 
     def transform(self, texts) -> sp.csr_matrix:
         """Unit-length (or all-zero, for empty text) CSR rows, ``float32``, every feature kept."""
-        docs = [tokenize(t) for t in texts]
-        unseen = sorted({w for doc in docs for w in doc} - self.vocabulary_.keys())
-        index = self.vocabulary_
-        if unseen:  # new words have no word feature, but their n-grams still count
+        docs = [words(t) for t in texts]
+        unseen = sorted({w for doc in docs for w in doc} - self.words_.keys())
+        index = self.words_
+        grams, stems = self.word_grams_, self.word_stems_
+        if unseen:  # new words: their known stems and their n-grams still count
             index = {**index, **{w: len(index) + i for i, w in enumerate(unseen)}}
+            new_grams = self.char_counter_.transform([stem(w) for w in unseen])
+            grams = sp.vstack([grams, new_grams], format="csr")
+            stems = sp.vstack([stems, self._stem_matrix(snowball_stems(unseen))], format="csr")
         counts = self._word_counts(docs, len(index), index)
-        grams = self.word_grams_
-        if unseen:
-            grams = sp.vstack([grams, self.char_counter_.transform(unseen)], format="csr")
-        return self._vectors(counts, grams)
+        return self._vectors(counts, grams, stems)
 
-    def _word_counts(self, docs, n_words, index=None) -> sp.csr_matrix:
-        index = index or self.vocabulary_
+    def _word_counts(self, docs, n_words, index) -> sp.csr_matrix:
         indices = np.fromiter((index[w] for doc in docs for w in doc), dtype=np.int32)
         indptr = np.concatenate([[0], np.cumsum([len(doc) for doc in docs])]).astype(np.int64)
         data = np.ones(len(indices), dtype=DTYPE)
@@ -188,22 +219,20 @@ class TextModel:
         counts.sum_duplicates()
         return counts
 
-    def _vectors(self, counts, grams) -> sp.csr_matrix:
+    def _vectors(self, counts, grams, stems) -> sp.csr_matrix:
         """Union vectors for word ``counts``, a row chunk at a time to bound the copies."""
         return sp.vstack(
             [
-                self._chunk_vectors(counts[start : start + VECTOR_CHUNK_ROWS], grams)
+                self._chunk_vectors(counts[start : start + VECTOR_CHUNK_ROWS], grams, stems)
                 for start in range(0, max(counts.shape[0], 1), VECTOR_CHUNK_ROWS)
             ],
             format="csr",
         )
 
-    def _chunk_vectors(self, counts, grams) -> sp.csr_matrix:
+    def _chunk_vectors(self, counts, grams, stems) -> sp.csr_matrix:
         blocks = []
-        n_known = len(self.vocabulary_)
         if self.analyzer in ("union", "word"):
-            known = counts[:, :n_known]
-            blocks.append(self.word_tfidf_.transform(known) * self._block_weight("word"))
+            blocks.append(self.word_tfidf_.transform(counts @ stems) * self._block_weight("word"))
         if self.analyzer in ("union", "char"):
             blocks.append(self.char_tfidf_.transform(counts @ grams) * self._block_weight("char"))
         matrix = sp.hstack(blocks, format="csr", dtype=DTYPE)
@@ -237,14 +266,23 @@ class TextModel:
 
     def word_terms(self, text: str) -> dict[str, tuple[str, float]]:
         """Known stems of ``text`` → (a surface word, tf-idf weight), for explanations."""
-        surface = {}
-        for word in words(text):
-            surface.setdefault(stem(word), word)
-        docs = [[s for s in surface if s in self.vocabulary_]]
-        row = self.word_tfidf_.transform(self._word_counts(docs, len(self.vocabulary_)))
-        names = list(self.vocabulary_)
+        surface, tf = {}, {}
+        text_words = words(text)
+        for word, forms in zip(text_words, snowball_stems(text_words), strict=True):
+            for form in forms:
+                if form in self.vocabulary_:
+                    surface.setdefault(form, word)
+                    tf[form] = tf.get(form, 0) + 1
+        names = list(surface)
+        cols = np.array([self.vocabulary_[x] for x in names], dtype=np.int32)
+        counts = sp.csr_matrix(
+            (np.array([tf[x] for x in names], dtype=DTYPE), cols, [0, len(cols)]),
+            shape=(1, len(self.vocabulary_)),
+        )
+        row = self.word_tfidf_.transform(counts)
+        by_column = {int(c): x for c, x in zip(cols, names, strict=True)}
         return {
-            names[j]: (surface[names[j]], float(w))
+            by_column[j]: (surface[by_column[j]], float(w))
             for j, w in zip(row.indices, row.data, strict=True)
         }
 
