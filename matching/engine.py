@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import explain as explaining
 from . import learning
+from . import occupations as occupation_layer
 from .rules import (
     RULES,
     CandidateRules,
@@ -35,12 +36,12 @@ from .scoring import (
     side_features,
     weight_vector,
 )
-from .text import DEFAULT_ANALYZER, MAX_TERMS, TextModel
+from .text import DEFAULT_ANALYZER, MAX_TERMS, TextModel, unusual_text
 from .topk import Side, pair_dots, resolve_backend, top_n
 from .types import Candidate, Slot, Suggestion
 
 #: Bump when a change makes saved models or stored scores incomparable (features, factors, rules).
-MODEL_VERSION = "1.0.0"
+MODEL_VERSION = "1.1.0"
 SAVE_FORMAT = "arbeidsbro-matcher"
 #: Retrieved by text per query before re-ranking with the full score. On the synthetic market
 #: of bench/scale.py a window of 50, 100, 200 or 400 finds the same share of the exhaustive
@@ -99,6 +100,10 @@ class Matcher(BaseEstimator):
     occupation_labels, skill_labels : mapping of str to str, optional
         Readable text for occupation and skill codes (e.g. nb and en labels joined), added to the
         profile text. Without them the codes themselves are used as words.
+    occupations : "esco", OccupationIndex or None, default "esco"
+        The occupation layer (``occupations.py``): texts and codes mapped to ESCO concepts,
+        which expand the text with their labels in both languages and count as an occupation
+        match. ``None`` turns it off.
     learn_weights : bool, default True
         When ``fit`` is given decisions, learn weights from them and keep them if they beat the
         hand weights on held-out decisions.
@@ -126,6 +131,7 @@ class Matcher(BaseEstimator):
         backend="auto",
         occupation_labels=None,
         skill_labels=None,
+        occupations="esco",
         learn_weights=True,
         random_state=0,
     ):
@@ -137,6 +143,7 @@ class Matcher(BaseEstimator):
         self.backend = backend
         self.occupation_labels = occupation_labels
         self.skill_labels = skill_labels
+        self.occupations = occupations
         self.learn_weights = learn_weights
         self.random_state = random_state
 
@@ -161,9 +168,10 @@ class Matcher(BaseEstimator):
         self._check_params()
         weights = check_weights(self.weights)
         self.text_model_ = TextModel(self.analyzer, self.max_terms)
-        vectors = self.text_model_.fit_transform(
-            [self._slot_text(s) for s in slots] + [self._candidate_text(c) for c in candidates]
-        )
+        self.occupation_index_ = occupation_layer.resolve(self.occupations)
+        slot_texts, slot_concepts = self._texts(slots, Slot)
+        candidate_texts, candidate_concepts = self._texts(candidates, Candidate)
+        vectors = self.text_model_.fit_transform(slot_texts + candidate_texts)
         self.adaptation_vocab_ = adaptation_vocabulary(
             *[s.adaptations for s in slots], *[c.adaptation_needs for c in candidates]
         )
@@ -173,8 +181,12 @@ class Matcher(BaseEstimator):
         self.occupation_vocab_ = Vocabulary.from_labels(
             [{s.occupation} - {None} for s in slots] + [c.occupations for c in candidates]
         )
-        self.slots_ = self._encode(slots, Slot, vectors=vectors[: len(slots)])
-        self.candidates_ = self._encode(candidates, Candidate, vectors=vectors[len(slots) :])
+        self.slots_ = self._encode(
+            slots, Slot, vectors=vectors[: len(slots)], concepts=slot_concepts
+        )
+        self.candidates_ = self._encode(
+            candidates, Candidate, vectors=vectors[len(slots) :], concepts=candidate_concepts
+        )
         self._index_profiles()
         self.weights_, self.weights_source_, self.weight_report_ = weights, "hand", {}
         if decisions is not None and self.learn_weights:
@@ -248,48 +260,81 @@ class Matcher(BaseEstimator):
             ]
         )
 
+    def _texts(self, profiles, kind) -> tuple[list[str], sp.csr_matrix | None]:
+        """Profile texts, expanded with their occupation concepts' labels, and the concepts."""
+        is_slot = kind is Slot
+        text = self._slot_text if is_slot else self._candidate_text
+        texts = [text(p) for p in profiles]
+        index = self.occupation_index_
+        if index is None:
+            return texts, None
+        concepts = occupation_layer.profile_concepts(index, profiles, is_slot)
+        expanded = [
+            f"{t} {extra}" if extra else t
+            for t, extra in zip(texts, index.expansions(concepts), strict=True)
+        ]
+        return expanded, concepts
+
     @staticmethod
     def _labels(codes, labels) -> list[str]:
         if not labels:
             return list(codes)
         return [labels.get(code, code) for code in codes]
 
-    def _encode(self, profiles, kind, vocabularies=None, vectors=None) -> _Profiles:
+    def _encode(self, profiles, kind, vocabularies=None, vectors=None, concepts=None) -> _Profiles:
         """Encode profiles with the fitted vocabularies (labels first seen here get new columns)."""
         vocabularies = vocabularies or self._vocabularies()
         is_slot = kind is Slot
         if vectors is None:
-            text = self._slot_text if is_slot else self._candidate_text
-            vectors = self.text_model_.transform([text(p) for p in profiles])
+            texts, concepts = self._texts(profiles, kind)
+            vectors = self.text_model_.transform(texts)
+        unknown = [self._unknown_codes(p) for p in profiles]
+        thin = np.array(
+            [_is_thin(p) or bool(u) for p, u in zip(profiles, unknown, strict=True)], dtype=bool
+        )
+        # An unknown code says nothing: it is scored as no code at all (neutral).
+        scored = [_without_codes(p, u) if u else p for p, u in zip(profiles, unknown, strict=True)]
         if is_slot:
-            rules = SlotRules.from_slots(profiles, vocabularies["adaptation"])
+            rules = SlotRules.from_slots(scored, vocabularies["adaptation"])
             attrs = {
                 "hours": "hours_per_week",
                 "day": "start_date",
                 "skills": "skills",
                 "occupations": "occupation",
             }
-            occupation_sets = [{p.occupation} - {None} for p in profiles]
+            occupation_sets = [{p.occupation} - {None} for p in scored]
         else:
-            rules = CandidateRules.from_candidates(profiles, vocabularies["adaptation"])
+            rules = CandidateRules.from_candidates(scored, vocabularies["adaptation"])
             attrs = {
                 "hours": "hours_per_week",
                 "day": "available_from",
                 "skills": "skills",
                 "occupations": "occupations",
             }
-            occupation_sets = [p.occupations for p in profiles]
+            occupation_sets = [p.occupations for p in scored]
         features = side_features(
-            profiles,
+            scored,
             **attrs,
-            skill_vocab=vocabularies["skill"].extended([p.skills for p in profiles]),
+            skill_vocab=vocabularies["skill"].extended([p.skills for p in scored]),
             occupation_vocab=vocabularies["occupation"].extended(occupation_sets),
         )
-        thin = np.array([_is_thin(p) for p in profiles], dtype=bool)
+        features.concepts = concepts
         retrieval = self.text_model_.retrieval_vectors(vectors)
         return _Profiles(
             [p.id for p in profiles], list(profiles), vectors, retrieval, rules, features, thin
         )
+
+    def _unknown_codes(self, profile) -> set:
+        """Occupation codes outside the caller's taxonomy (``occupation_labels``) and ESCO."""
+        labels = self.occupation_labels
+        if not labels:
+            return set()  # without a taxonomy every code is taken as given
+        index = getattr(self, "occupation_index_", None)
+        return {
+            code
+            for code in _occupations(profile)
+            if code not in labels and not (index is not None and index.knows_code(code))
+        }
 
     def _vocabularies(self, *profiles) -> dict:
         """Fitted vocabularies, extended with the labels of ``profiles`` (for ``explain``)."""
@@ -487,6 +532,7 @@ class Matcher(BaseEstimator):
         km = distance_km(cands.features.latlon[c_sel], slots.features.latlon[s_sel]).tolist()
         applies = (cands.rules.limited[c_sel] & slots.rules.located[s_sel]).tolist()
         low = (cands.thin[c_sel] | slots.thin[s_sel]).tolist()
+        concepts = self._shared_concepts(cands.features, slots.features, c_sel, s_sel)
         values, contributions = values[sel].tolist(), contributions[sel].tolist()
         c_objects, s_objects = cands.objects, slots.objects
         c_sel, s_sel = c_sel.tolist(), s_sel.tolist()
@@ -498,6 +544,7 @@ class Matcher(BaseEstimator):
                 values[p],
                 km[p],
                 low[p],
+                concept=concepts[p],
                 rules_met=RULES if applies[p] else _RULES_WITHOUT_DISTANCE,
             )
             for p in range(len(sel))
@@ -511,7 +558,19 @@ class Matcher(BaseEstimator):
             cosine = _rowwise_dot(cands.vectors[c_pos], slots.vectors[s_pos])
         return factor_values(cands.features.take(c_pos), slots.features.take(s_pos), cosine)
 
-    def _suggestion(self, candidate, slot, contributions, values, km, low, **extra) -> Suggestion:
+    def _shared_concepts(self, cand_features, slot_features, c_sel, s_sel) -> list:
+        """Reason parameters of the best concept each selected pair shares (or None)."""
+        if getattr(self, "occupation_index_", None) is None or cand_features.concepts is None:
+            return [None] * len(c_sel)
+        return occupation_layer.shared_concepts(
+            self.occupation_index_,
+            cand_features.concepts[c_sel],
+            slot_features.concepts[s_sel],
+        )
+
+    def _suggestion(
+        self, candidate, slot, contributions, values, km, low, concept=None, **extra
+    ) -> Suggestion:
         """Build one Suggestion from a scored pair (lists of factor contributions and values)."""
         if candidate.skills and slot.skills:
             shared_skills = tuple(sorted(candidate.skills & slot.skills))
@@ -532,6 +591,7 @@ class Matcher(BaseEstimator):
                 shared_skills,
                 low,
                 extra.get("shared_terms", ()),
+                concept,
             ),
             "blocked_by": (),
             "rules_met": (),
@@ -578,6 +638,7 @@ class Matcher(BaseEstimator):
             values.tolist(),
             km,
             bool(cands.thin[0] or slots.thin[0]),
+            concept=self._shared_concepts(cands.features, slots.features, [0], [0])[0],
             shared_terms=terms,
             rules_met=met,
             blocked_by=blocked,
@@ -674,14 +735,24 @@ def _occupations(profile) -> set:
 
 
 def _is_thin(profile) -> bool:
-    """Too little to go on: fewer than ``MIN_PROFILE_ITEMS`` words, skills and occupations."""
+    """Too little to go on: fewer than ``MIN_PROFILE_ITEMS`` words, skills and occupations, or
+    text the model cannot judge (mostly another script, or far too long)."""
     if isinstance(profile, Slot):
-        words = _WORD.findall(f"{profile.title} {profile.description}")
-        items = len(words) + len(profile.skills) + (profile.occupation is not None)
+        text = f"{profile.title} {profile.description}"
+        items = len(profile.skills) + (profile.occupation is not None)
     else:
-        words = _WORD.findall(f"{profile.goals} {profile.experience}")
-        items = len(words) + len(profile.skills) + len(profile.occupations)
-    return items < MIN_PROFILE_ITEMS
+        text = f"{profile.goals} {profile.experience}"
+        items = len(profile.skills) + len(profile.occupations)
+    # Words with a letter: a goal that is only a number says nothing about an occupation.
+    words = [w for w in _WORD.findall(text) if not w.isdigit()]
+    return items + len(words) < MIN_PROFILE_ITEMS or unusual_text(text)
+
+
+def _without_codes(profile, codes):
+    """``profile`` without the occupation ``codes`` (for scoring only)."""
+    if isinstance(profile, Slot):
+        return replace(profile, occupation=None)
+    return replace(profile, occupations=profile.occupations - codes)
 
 
 def _take(profiles: _Profiles, positions) -> _Profiles:

@@ -9,6 +9,8 @@ low_confidence              (none) — always first when present
 similar_text                similarity (0–1), terms (list; from ``explain`` only)
 shared_skills               skills (list, at most 5), count
 occupation_match            occupation (code)
+occupation_concept          code, label_nb, label_en, confidence — both sides name the same
+                            ESCO occupation ("both are *helsefagarbeider*")
 hours_fit / hours_differ    candidate_hours, slot_hours
 start_fit / start_differs   start_date, available_from (ISO dates)
 distance                    distance_km
@@ -61,7 +63,9 @@ TEXT, SKILLS, OCCUPATION, HOURS, START, DISTANCE = (
 )
 
 
-def reasons(candidate, slot, values, contributions, km, shared_skills, low, shared_terms=()):
+def reasons(
+    candidate, slot, values, contributions, km, shared_skills, low, shared_terms=(), concept=None
+):
     """Reasons for a scored pair (see the module docstring for the format).
 
     ``values`` and ``contributions`` are sequences in :data:`matching.scoring.FACTORS` order.
@@ -76,9 +80,11 @@ def reasons(candidate, slot, values, contributions, km, shared_skills, low, shar
     if shared_skills:
         params = {"skills": list(shared_skills[:MAX_LISTED]), "count": len(shared_skills)}
         found.append((contributions[SKILLS], {"key": "shared_skills", "params": params}))
-    if values[OCCUPATION] == 1.0:
+    if values[OCCUPATION] == 1.0 and slot.occupation in candidate.occupations:
         params = {"occupation": slot.occupation}
         found.append((contributions[OCCUPATION], {"key": "occupation_match", "params": params}))
+    elif concept is not None:
+        found.append((contributions[OCCUPATION], {"key": "occupation_concept", "params": concept}))
     hours_known = candidate.hours_per_week is not None and slot.hours_per_week is not None
     if hours_known and values[HOURS] >= GOOD_FIT:
         params = {"candidate_hours": candidate.hours_per_week, "slot_hours": slot.hours_per_week}

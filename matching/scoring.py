@@ -84,11 +84,19 @@ class SideFeatures:
     skills: sp.csr_matrix
     #: Slots: one occupation column or -1. Candidates: binary CSR of wanted occupations.
     occupations: object
+    #: Occupation concepts (``occupations.OccupationIndex``): CSR of confidences, or None.
+    concepts: sp.csr_matrix | None = None
 
     def take(self, index) -> SideFeatures:
         occupations = self.occupations[index]
+        concepts = None if self.concepts is None else self.concepts[index]
         return SideFeatures(
-            self.hours[index], self.day[index], self.latlon[index], self.skills[index], occupations
+            self.hours[index],
+            self.day[index],
+            self.latlon[index],
+            self.skills[index],
+            occupations,
+            concepts,
         )
 
 
@@ -139,6 +147,8 @@ def factor_values(cand: SideFeatures, slot: SideFeatures, cosine: np.ndarray) ->
     values[:, 0] = np.clip(np.asarray(cosine, float), 0.0, 1.0) ** TEXT_SIMILARITY_EXPONENT
     values[:, 1] = skill_overlap(cand.skills, slot.skills)
     values[:, 2] = occupation_match(cand.occupations, slot.occupations)
+    if cand.concepts is not None and slot.concepts is not None:
+        values[:, 2] = with_concepts(values[:, 2], concept_match(cand.concepts, slot.concepts))
     values[:, 3] = hours_fit(cand.hours, slot.hours)
     values[:, 4] = start_fit(cand.day, slot.day)
     values[:, 5] = distance_decay(cand.latlon, slot.latlon)
@@ -165,6 +175,27 @@ def occupation_match(cand_occupations: sp.csr_matrix, slot_occupation: np.ndarra
     pos = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
     hit = (keys[pos] == wanted) if len(keys) else np.zeros(len(wanted), dtype=bool)
     return np.where(known, hit.astype(float), NEUTRAL)
+
+
+def concept_match(cand_concepts: sp.csr_matrix, slot_concepts: sp.csr_matrix) -> np.ndarray:
+    """Aligned pairs' best shared occupation concept: the geometric mean of both confidences."""
+    if cand_concepts.shape[0] == 0:
+        return np.zeros(0)
+    cand_concepts, slot_concepts = _same_width(cand_concepts, slot_concepts)
+    product = sp.csr_matrix(cand_concepts.multiply(slot_concepts))
+    best = np.zeros(product.shape[0])
+    counts = np.diff(product.indptr)
+    filled = counts > 0
+    if filled.any():
+        best[filled] = np.maximum.reduceat(product.data, product.indptr[:-1][filled])
+    return np.sqrt(best)
+
+
+def with_concepts(code_match: np.ndarray, concept: np.ndarray) -> np.ndarray:
+    """Occupation factor with concepts: codes that match win; else a shared concept lifts the
+    factor from neutral towards 1 by its confidence; without one the code verdict stands."""
+    lifted = NEUTRAL + (1.0 - NEUTRAL) * concept
+    return np.where((concept > 0) & (code_match < 1.0), np.maximum(lifted, code_match), code_match)
 
 
 def hours_fit(cand_hours: np.ndarray, slot_hours: np.ndarray) -> np.ndarray:

@@ -34,7 +34,7 @@ SNOWBALL_LANGUAGES = ("norwegian", "english")
 TOKEN_PATTERN = re.compile(r"\w\w+")
 CHAR_NGRAM_RANGE = (3, 5)
 #: Share of the squared norm given to the character block in the union (words get the rest).
-CHAR_BLOCK_SHARE = 0.5
+CHAR_BLOCK_SHARE = 0.8
 #: Features kept per row; ``None`` keeps all.
 MAX_TERMS = 64
 #: Retrieval keeps only features seen in at least this many fitted documents.
@@ -72,6 +72,25 @@ _SUFFIXES_TEXT = "ene ane erne er ere en et a ing ingen inga ingene s es ed ers 
 STEM_SUFFIXES = tuple(sorted(_SUFFIXES_TEXT.split(), key=len, reverse=True))
 #: A stem keeps at least this many characters (so "kokk" and "bake" stay whole).
 MIN_STEM_LENGTH = 4
+
+
+#: Longest text that still reads as a profile; longer ones are flagged low-confidence.
+MAX_PROFILE_TEXT_CHARS = 10_000
+#: Letters below this code point are Latin (basic, Latin-1, Extended-A/B: æ, ø, å, é, ş, …).
+LATIN_LETTERS_END = 0x250
+#: A text whose letters are less than this share Latin is in a script the model cannot read.
+MIN_LATIN_SHARE = 0.5
+
+
+def unusual_text(text: str) -> bool:
+    """True for text the model cannot judge: very long, or mostly in a non-Latin script."""
+    if len(text) > MAX_PROFILE_TEXT_CHARS:
+        return True
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    latin = sum(ord(c) < LATIN_LETTERS_END for c in letters)
+    return latin < MIN_LATIN_SHARE * len(letters)
 
 
 def words(text: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -55,6 +56,11 @@ def reason_text(reason: dict) -> str | None:
         return _("Felles ferdigheter: %(skills)s", skills=_names(Skill, p.get("skills", [])))
     if key == "occupation_match":
         return _("Ønsket yrke: %(occ)s", occ=_names(Occupation, [p.get("occupation")]))
+    if key == "occupation_concept":
+        locale = get_locale()
+        english = locale is not None and locale.language == "en"
+        name = p.get("label_en") if english else p.get("label_nb")
+        return _("Samme yrke: begge er «%(occ)s»", occ=name or p.get("code", ""))
     if key == "hours_fit":
         return _(
             "Arbeidstiden passer (%(c)s t mot %(s)s t per uke)",

@@ -43,6 +43,7 @@ ADMIN = area("admin")
 MATRIX = {
     "main.index": {**dict.fromkeys(ROLES, 302), "anonymous": 200},
     "main.healthz": EVERYONE,
+    "main.occupation_suggestions": LOGGED_IN,
     "main.accessibility": EVERYONE,
     "main.privacy": EVERYONE,
     "main.profile": LOGGED_IN,

@@ -75,6 +75,7 @@ class SlotForm(FlaskForm):
         _l("Tittel"),
         validators=[InputRequired(_l("Gi plassen en tittel.")), max_length(200)],
         description=_l("For eksempel «Lærling i helsearbeiderfaget»."),
+        render_kw={"data-occupation-typeahead": "", "autocomplete": "off"},
     )
     occupation_code = SelectField(
         _l("Lærefag eller yrke"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select, text
@@ -14,6 +15,7 @@ from webapp.models import User
 from webapp.navigation import home_endpoint
 from webapp.security import org_admin_required
 from webapp.services import notifications as notification_service
+from webapp.services import taxonomy
 from webapp.views import invite_from
 
 bp = Blueprint("main", __name__)
@@ -34,6 +36,15 @@ def healthz():
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.route("/yrker/forslag")
+@login_required
+def occupation_suggestions():
+    """JSON for the occupation type-ahead on forms (progressive enhancement)."""
+    locale = get_locale()
+    language = locale.language if locale is not None else "nb"
+    return jsonify(taxonomy.occupation_suggestions(request.args.get("q", ""), language))
 
 
 @bp.route("/tilgjengelighet")

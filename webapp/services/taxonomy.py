@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
+from matching.occupations import label_search
 from webapp.extensions import db
 from webapp.models import (
     Adaptation,
@@ -42,14 +44,41 @@ def skill_choices() -> list[SelectChoice]:
     return _choices(sorted(rows, key=lambda row: row.label))
 
 
+#: Occupations from ESCO come after the trades, in a group of their own.
+ESCO_CATEGORY = "esco"
+ESCO_GROUP = _l("Andre yrker (ESCO)")
+#: Most suggestions the occupation type-ahead returns.
+MAX_OCCUPATION_SUGGESTIONS = 10
+#: Longest query the type-ahead looks at.
+MAX_OCCUPATION_QUERY = 100
+
+
 def occupation_choices() -> list[SelectChoice]:
-    """Trades and occupations, grouped by programme area for a long but scannable list."""
+    """Trades and occupations, grouped by programme area; then every ESCO occupation."""
     areas = {area.code: area.label for area in db.session.scalars(select(ProgramArea))}
+
+    def group(row):
+        if row.category == ESCO_CATEGORY:
+            return str(ESCO_GROUP)
+        return areas.get(row.program_area_code)
+
     rows = sorted(
         db.session.scalars(select(Occupation)).all(),
-        key=lambda row: (areas.get(row.program_area_code, ""), row.label),
+        key=lambda row: (row.category == ESCO_CATEGORY, group(row) or "", row.label),
     )
-    return _choices(rows, optgroup=lambda row: areas.get(row.program_area_code))
+    return _choices(rows, optgroup=group)
+
+
+def occupation_suggestions(query: str, language: str = "nb") -> list[dict]:
+    """Occupation labels for a type-ahead (ESCO, both languages, synonyms included).
+
+    Each item is ``{"label", "code", "name"}``: the label that matched what was typed, the
+    occupation code, and the occupation's name in ``language``.
+    """
+    query = (query or "").replace("\x00", "")[:MAX_OCCUPATION_QUERY]
+    found = label_search().search(query, MAX_OCCUPATION_SUGGESTIONS)
+    key = "preferred_en" if language == "en" else "preferred_nb"
+    return [{"label": item["label"], "code": item["code"], "name": item[key]} for item in found]
 
 
 def program_area_choices() -> list[SelectChoice]:
