@@ -142,7 +142,7 @@ def time_split(times, held_out_share=HELD_OUT_SHARE) -> tuple[np.ndarray, np.nda
 
 def _time_key(value) -> float:
     if isinstance(value, datetime):
-        return value.timestamp() if value.tzinfo else value.toordinal() + _day_share(value)
+        return value.toordinal() + _day_share(value)  # wall-clock order; times are all UTC
     if isinstance(value, date):
         return float(value.toordinal())
     raise ValueError(f"at must be a date or datetime, got {value!r}")

@@ -95,14 +95,7 @@ class PairScoring:
                 allowed = allowed_mask(cands.rules.take(block), encoded.rules)
                 rows, cols = np.nonzero(allowed)
                 c_pos, s_pos = block[rows], cols
-                values = self._pair_values(cands, encoded, c_pos, s_pos)
-                hand = values @ weight_vector(self.weights_)
-                scorer = getattr(self, "learned_", None)
-                if scorer is None:
-                    score = good = hand
-                else:
-                    x = np.column_stack([values, self._pair_extras(cands, encoded, c_pos, s_pos)])
-                    score, good = scorer.blend(hand, x), scorer.expected_good(hand, x)
+                score, good = self._scores(cands, encoded, c_pos, s_pos)
                 out["candidate"].append(c_pos)
                 out["slot"].append(s_pos)
                 out["score"].append(score)
@@ -113,6 +106,40 @@ class PairScoring:
             "score": np.concatenate([np.zeros(0), *out["score"]]),
             "expected_good": np.concatenate([np.zeros(0), *out["expected_good"]]),
         }
+
+    def candidate_graph(self, candidates, n_top=100) -> dict:
+        """Each candidate's ``n_top`` fitted slots by text within the hard rules, scored.
+
+        The sparse graph an allocation round over the whole market works on (memory bounded by
+        ``block_size × n_top`` pairs at a time, never candidates × slots). Returns the same
+        arrays as :meth:`allowed_pairs`; ``slot`` holds positions in the fitted slots.
+        """
+        check_is_fitted(self)
+        candidates = _profiles(candidates, Candidate)
+        queries = self._query_profiles(candidates, Candidate)
+        parts = {"candidate": [], "slot": [], "score": [], "expected_good": []}
+        for start in range(0, len(queries), self.block_size):
+            block = slice(start, min(start + self.block_size, len(queries)))
+            positions, _text = self._retrieve(queries, self.slots_, block, n_top, True)
+            rows, cols = np.nonzero(positions >= 0)
+            c_pos, s_pos = rows + start, positions[rows, cols].astype(np.int64)
+            score, good = self._scores(queries, self.slots_, c_pos, s_pos)
+            for name, value in zip(parts, (c_pos, s_pos, score, good), strict=True):
+                parts[name].append(value)
+        return {
+            name: np.concatenate(values) if values else np.zeros(0)
+            for name, values in parts.items()
+        }
+
+    def _scores(self, cands, slots, c_pos, s_pos):
+        """``(score, expected_good)`` of aligned pairs given as positions."""
+        values = self._pair_values(cands, slots, c_pos, s_pos)
+        hand = values @ weight_vector(self.weights_)
+        scorer = getattr(self, "learned_", None)
+        if scorer is None:
+            return hand, hand
+        x = np.column_stack([values, self._pair_extras(cands, slots, c_pos, s_pos)])
+        return scorer.blend(hand, x), scorer.expected_good(hand, x)
 
 
 def _profiles(profiles, kind) -> list:

@@ -24,6 +24,7 @@ NAVIGATION = {
         ("caseworker.candidates", _l("Kandidater")),
         ("caseworker.browse_slots", _l("Ledige plasser")),
         ("caseworker.placements", _l("Praksis")),
+        ("allocation.rounds", _l("Fordeling")),
     ],
     Role.SCHOOL: [("school.home", _l("Oversikt"))],
     Role.ADMIN: [
@@ -32,6 +33,8 @@ NAVIGATION = {
         ("admin.users", _l("Brukere")),
         ("admin.audit_log", _l("Logg")),
         ("admin.outgoing_mail", _l("E-post")),
+        ("allocation.rounds", _l("Fordeling")),
+        ("admin.model_card", _l("Modellkort")),
     ],
 }
 

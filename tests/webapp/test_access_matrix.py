@@ -11,11 +11,24 @@ from factories import make_candidate, make_organisation, make_site, make_slot, m
 from flask_login.utils import _create_identifier
 from support import CSRF_PATTERN
 
-from webapp.models import OrganisationKind, Placement, Suggestion, SuggestionStatus
+from webapp.models import (
+    AllocationRound,
+    OrganisationKind,
+    Placement,
+    Suggestion,
+    SuggestionStatus,
+)
 
 ROLES = ["anonymous", "employer", "employer_b", "caseworker_a", "caseworker_b", "school", "admin"]
 WRITE = "write"  # an allowed POST: it does its work (200, a redirect, or 422 for a form error)
-OBJECT_ARGS = {"candidate_id", "suggestion_id", "placement_id", "site_id", "slot_id"}
+OBJECT_ARGS = {
+    "candidate_id",
+    "suggestion_id",
+    "placement_id",
+    "site_id",
+    "slot_id",
+    "round_id",
+}
 ACTIONS = {
     "employer.slot_change_state": "pause",
     "employer.placement_change_state": "start",
@@ -71,6 +84,16 @@ MATRIX = {
     "admin.organisation_approve": {**ADMIN, "admin": WRITE},
     "admin.user_set_active": {**ADMIN, "admin": WRITE},
     "admin.rebuild_model": {**ADMIN, "admin": WRITE},
+    "admin.model_card": ADMIN,
+    # Allocation rounds: admins and caseworkers see them; admins and caseworker org admins
+    # start them; a round of another organisation answers 404.
+    "allocation.rounds": {**area("caseworker_a", other_org={"caseworker_b": 200}), "admin": 200},
+    "allocation.round_new": {
+        **area("caseworker_a"),
+        "caseworker_a": WRITE,
+        "admin": WRITE,
+    },
+    "allocation.round_detail": {**CASEWORKER_OBJECT, "admin": 200},
     **{
         f"employer.{name}": EMPLOYER_LIST
         for name in ["home", "slots", "slot_new", "sites", "profile", "inbox", "placements"]
@@ -167,8 +190,11 @@ class World:
             suggestion_id=accepted.id, candidate_id=placed_candidate.id, slot_id=slot.id
         )
         db.session.add(placement)
+        allocation_round = AllocationRound(organisation_id=nav_a.id, totals={})
+        db.session.add(allocation_round)
         db.session.commit()
         self.values = {
+            "round_id": allocation_round.id,
             "candidate_id": candidate.id,
             "suggestion_id": proposed.id,
             "placement_id": placement.id,
