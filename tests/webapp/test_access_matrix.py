@@ -110,6 +110,7 @@ MATRIX = {
             "users",
             "audit_log",
             "outgoing_mail",
+            "export_figure",
         ]
     },
     "admin.organisation_approve": {**ADMIN, "admin": WRITE},
@@ -227,6 +228,8 @@ class World:
             "token": "not-a-real-invite",
             "need_id": need.id,
             "partnership_id": request.id,
+            "key": "funnel",
+            "fmt": "csv",
         }
 
 
