@@ -14,6 +14,7 @@ from webapp.admin.forms import DashboardFilterForm, InviteUserForm, Organisation
 from webapp.extensions import db
 from webapp.forms import ConfirmForm
 from webapp.models import AuditEvent, ModelArtifact, Organisation, OutgoingMail, Role, User
+from webapp.school.admin_views import add_unmet_demand_route
 from webapp.security import role_required
 from webapp.services import accounts, stats
 from webapp.services.errors import DomainError
@@ -242,3 +243,6 @@ def audit_log():
         stmt = stmt.where(AuditEvent.action.startswith(action))
     page = db.paginate(stmt, per_page=50, error_out=False)
     return render_template("admin/audit_log.html", page=page, action=action)
+
+
+add_unmet_demand_route(bp)

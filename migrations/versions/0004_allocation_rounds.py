@@ -1,7 +1,7 @@
 """allocation rounds, and suggestions marked with the round that proposed them
 
-Revision ID: 0003_allocation_rounds
-Revises: 0002
+Revision ID: 0004_allocation_rounds
+Revises: 0003_schools
 Create Date: 2026-12-06 14:00:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003_allocation_rounds'
-down_revision = '0002'
+revision = '0004_allocation_rounds'
+down_revision = '0003_schools'
 branch_labels = None
 depends_on = None
 
