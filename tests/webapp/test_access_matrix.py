@@ -37,12 +37,9 @@ OBJECT_ARGS = {
     "placement_id",
     "site_id",
     "slot_id",
-<<<<<<< HEAD
-    "round_id",
-=======
     "need_id",
     "partnership_id",
->>>>>>> main
+    "round_id",
 }
 ACTIONS = {
     "employer.slot_change_state": "pause",
