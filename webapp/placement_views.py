@@ -18,6 +18,14 @@ PER_PAGE = 20
 FINISHED = (PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY)
 
 
+
+# One whole sentence per action: "er nå %(state)s" read "er nå pågår" for a started placement.
+PLACEMENT_DONE = {
+    "start": lambda: _("Praksisplassen er startet."),
+    "complete": lambda: _("Praksisplassen er fullført."),
+    "end_early": lambda: _("Praksisplassen er avsluttet før tiden."),
+}
+
 def proposal_card(suggestion: Suggestion) -> dict | None:
     """What an employer may see of a proposed candidate: only what the match needs.
 
@@ -127,13 +135,7 @@ def placement_action(placement: Placement, action: str, side: str):
     except DomainError as error:
         flash(error.message, "danger")
     else:
-        flash(
-            _(
-                "Praksisplassen er nå %(state)s.",
-                state=placement_service.STATUS_LABELS[placement.status],
-            ),
-            "success",
-        )
+        flash(PLACEMENT_DONE[action](), "success")
     return redirect(url_for(f"{side}.placement", placement_id=placement.id))
 
 

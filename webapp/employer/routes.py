@@ -23,6 +23,7 @@ from webapp.models import (
     SuggestionStatus,
 )
 from webapp.placement_views import add_placement_routes, proposal_card
+from webapp.school.employer_views import add_school_routes, school_requests_waiting
 from webapp.security import get_owned_or_404, role_required
 from webapp.services import proposals
 from webapp.services import slots as slot_service
@@ -75,6 +76,7 @@ def home():
         counts=counts,
         proposals_waiting=proposals_waiting,
         starting=starting,
+        school_requests_waiting=school_requests_waiting(organisation.id),
         has_sites=bool(slot_service.organisation_sites(organisation.id)),
     )
 
@@ -341,3 +343,4 @@ def proposal_decline(suggestion_id: int):
 # --- placements --------------------------------------------------------------------------------
 
 add_placement_routes(bp, "employer", Slot.organisation_id)
+add_school_routes(bp)

@@ -23,7 +23,15 @@ from webapp.models.organisation import (
     Site,
     User,
 )
-from webapp.models.school import Partnership, PartnershipMessage, PartnershipStatus, SchoolNeed
+from webapp.models.school import (
+    CooperationKind,
+    NeedStatus,
+    Partnership,
+    PartnershipMessage,
+    PartnershipStatus,
+    SchoolNeed,
+    SchoolProfile,
+)
 from webapp.models.slot import Slot, SlotStatus
 from webapp.models.taxonomy import (
     Adaptation,
@@ -41,9 +49,11 @@ __all__ = [
     "Adaptation",
     "AuditEvent",
     "Candidate",
+    "CooperationKind",
     "CandidateStatus",
     "LanguageLevel",
     "ModelArtifact",
+    "NeedStatus",
     "Notification",
     "Occupation",
     "Organisation",
@@ -59,6 +69,7 @@ __all__ = [
     "ProgramArea",
     "Role",
     "SchoolNeed",
+    "SchoolProfile",
     "Site",
     "Skill",
     "Slot",
