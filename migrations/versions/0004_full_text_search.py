@@ -1,15 +1,15 @@
 """Full-text search indexes: tsvector + pg_trgm on PostgreSQL, FTS5 (trigram) on SQLite.
 
-Revision ID: 0003_full_text_search
-Revises: 0002
+Revision ID: 0004_full_text_search
+Revises: 0003_schools
 """
 
 from alembic import op
 
 from webapp.models.search_index import create_statements, drop_statements
 
-revision = "0003_full_text_search"
-down_revision = "0002"
+revision = "0004_full_text_search"
+down_revision = "0003_schools"
 branch_labels = None
 depends_on = None
 
