@@ -1,5 +1,7 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
+# The full-text search indexes ride on the candidate and slot tables' DDL events.
+from webapp.models import search_index  # noqa: E402, F401, I001
 from webapp.models.allocation import AllocationRound
 from webapp.models.audit import AuditEvent
 from webapp.models.base import utcnow

@@ -1,7 +1,7 @@
 """allocation rounds, and suggestions marked with the round that proposed them
 
-Revision ID: 0004_allocation_rounds
-Revises: 0003_schools
+Revision ID: 0005_allocation_rounds
+Revises: 0004_full_text_search
 Create Date: 2026-12-06 14:00:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004_allocation_rounds'
-down_revision = '0003_schools'
+revision = '0005_allocation_rounds'
+down_revision = '0004_full_text_search'
 branch_labels = None
 depends_on = None
 
