@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from webapp.extensions import db
 from webapp.matching_forms import EndPlacementForm, FollowUpForm
@@ -66,6 +67,7 @@ def add_placement_routes(bp, side: str, owner_column) -> None:
             select(Placement)
             .join(Slot, Slot.id == Placement.slot_id)
             .join(Candidate, Candidate.id == Placement.candidate_id)
+            .options(contains_eager(Placement.slot), contains_eager(Placement.candidate))
             .where(owner_column == current_user.organisation_id)
             .order_by(Placement.status.in_(FINISHED), Placement.start_date)
         )

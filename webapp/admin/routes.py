@@ -7,6 +7,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager
 from wtforms.fields import SelectChoice
 
 from webapp import jobs
@@ -204,7 +205,12 @@ def users():
         organisation = db.get_or_404(Organisation, form.organisation_id.data)
         invite_link = invite_from(form, organisation)
     query = request.args.get("q", "").strip()
-    stmt = select(User).join(User.organisation).order_by(Organisation.name, User.name)
+    stmt = (
+        select(User)
+        .join(User.organisation)
+        .options(contains_eager(User.organisation))
+        .order_by(Organisation.name, User.name)
+    )
     if query:
         pattern = f"%{query}%"
         stmt = stmt.where(or_(User.name.ilike(pattern), User.email.ilike(pattern)))

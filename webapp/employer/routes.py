@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from webapp.employer.forms import ProfileForm, SiteForm, SlotForm
 from webapp.extensions import db
@@ -61,6 +62,7 @@ def home():
     starting = db.session.scalars(
         select(Placement)
         .join(Slot, Slot.id == Placement.slot_id)
+        .options(contains_eager(Placement.slot))
         .where(
             Slot.organisation_id == organisation.id,
             Placement.status == PlacementStatus.PLANNED,
@@ -282,6 +284,7 @@ def inbox():
     stmt = (
         select(Suggestion)
         .join(Slot, Slot.id == Suggestion.slot_id)
+        .options(contains_eager(Suggestion.slot))
         .where(Slot.organisation_id == current_user.organisation_id, Suggestion.status.in_(wanted))
         .order_by(Slot.title, Suggestion.answer_due, Suggestion.id)
     )
