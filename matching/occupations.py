@@ -166,7 +166,6 @@ class OccupationIndex:
         rare = sp.diags((df <= SHORTLIST_MAX_DF).astype(DTYPE))
         self.shortlist_vectors_t = sp.csr_matrix((self.label_vectors @ rare).T)
         self.shortlist_vectors_t.eliminate_zeros()
-        self.rare_columns = rare
         self.codes = {concept_code(uri): i for i, uri in enumerate(self.uris)}
         self.codes.update({uri: i for i, uri in enumerate(self.uris)})
         for code, uri in (code_map or {}).items():
@@ -200,7 +199,8 @@ class OccupationIndex:
         if not queries.nnz:
             return sp.csr_matrix(shape, dtype=DTYPE)
         # Rough scores over the rare n-grams; labels near each text's best rough score.
-        rough = sp.csr_matrix((queries @ self.rare_columns) @ self.shortlist_vectors_t)
+        # The shortlist matrix has no entries for common n-grams: they drop out here.
+        rough = sp.csr_matrix(queries @ self.shortlist_vectors_t)
         counts = np.diff(rough.indptr)
         rows = np.repeat(np.arange(shape[0]), counts)
         top = np.zeros(shape[0], dtype=DTYPE)

@@ -16,6 +16,7 @@ NAVIGATION = {
         ("employer.slots", _l("Plasser")),
         ("employer.inbox", _l("Forslag")),
         ("employer.placements", _l("Praksis")),
+        ("employer.school_requests", _l("Skoler")),
         ("employer.sites", _l("Arbeidssteder")),
         ("employer.profile", _l("Virksomheten")),
     ],
@@ -24,14 +25,23 @@ NAVIGATION = {
         ("caseworker.candidates", _l("Kandidater")),
         ("caseworker.browse_slots", _l("Ledige plasser")),
         ("caseworker.placements", _l("Praksis")),
+        ("allocation.rounds", _l("Fordeling")),
     ],
-    Role.SCHOOL: [("school.home", _l("Oversikt"))],
+    Role.SCHOOL: [
+        ("school.home", _l("Oversikt")),
+        ("school.needs_list", _l("Behov")),
+        ("school.partnerships", _l("Samarbeid")),
+        ("school.unmet", _l("Udekket behov")),
+    ],
     Role.ADMIN: [
         ("admin.home", _l("Oversikt")),
         ("admin.organisations", _l("Organisasjoner")),
         ("admin.users", _l("Brukere")),
         ("admin.audit_log", _l("Logg")),
         ("admin.outgoing_mail", _l("E-post")),
+        ("admin.unmet_demand", _l("Skolebehov")),
+        ("allocation.rounds", _l("Fordeling")),
+        ("admin.model_card", _l("Modellkort")),
     ],
 }
 
