@@ -45,6 +45,8 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from webapp.admin.routes import bp as admin_bp
     from webapp.api.routes import bp as api_bp
+    from webapp.api.token_pages import bp as api_tokens_bp
+    from webapp.api.v1 import init_app as init_api_v1
     from webapp.auth.routes import bp as auth_bp
     from webapp.caseworker.routes import bp as caseworker_bp
     from webapp.employer.routes import bp as employer_bp
@@ -58,6 +60,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(school_bp, url_prefix="/skole")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api")
+    app.register_blueprint(api_tokens_bp, url_prefix="/konto/api-nokler")
+    init_api_v1(app)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
+from webapp.models.api_token import ApiToken
 from webapp.models.audit import AuditEvent
 from webapp.models.base import utcnow
 from webapp.models.candidate import Candidate, CandidateStatus
@@ -37,6 +38,7 @@ __all__ = [
     "OCCUPYING_STATUSES",
     "ROLE_OF_KIND",
     "Adaptation",
+    "ApiToken",
     "AuditEvent",
     "Candidate",
     "CandidateStatus",
