@@ -349,3 +349,9 @@ def test_unknown_api_routes_answer_problems(client, db):
     answer = client.get("/api/v1/nothing-here")
     assert answer.status_code == 404 and answer.content_type == "application/problem+json"
     assert answer.json["status"] == 404
+
+
+def test_ids_beyond_32_bits_answer_404_not_an_overflow(client, caseworker):
+    _user, headers = caseworker
+    answer = client.get("/api/v1/candidates/9223372036854775808", headers=headers)
+    assert answer.status_code == 404 and answer.content_type == "application/problem+json"

@@ -32,6 +32,7 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 JSON_MIMETYPES = frozenset({"application/json"})
 DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_PAGE = 25, 100, 100_000
+MAX_ID = 2**31 - 1  # ids are 32-bit; a larger number names nothing (and overflows SQLite)
 SECURITY = [{"bearerAuth": []}]
 
 
@@ -74,6 +75,8 @@ def _authenticate():
     request.max_content_length = limit
     if request.content_length is not None and request.content_length > limit:
         return problem(413)
+    if any(isinstance(v, int) and v > MAX_ID for v in (request.view_args or {}).values()):
+        return problem(404)
     raw = _bearer()
     if raw is not None and _limited("api-bad-token", request.remote_addr or "-", peek=True):
         return problem(429, headers={"Retry-After": "60"})

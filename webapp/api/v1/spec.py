@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 
+from webapp.api.v1.common import MAX_ID
 from webapp.api.v1.schemas import ProblemSchema
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -52,6 +53,9 @@ def complete_spec(spec: dict) -> dict:
     spec["servers"] = [{"url": "/"}]
     spec["security"] = [{"bearerAuth": []}]
     for item in spec.get("paths", {}).values():
+        for parameter in item.get("parameters", []):
+            if parameter.get("in") == "path" and parameter["schema"].get("type") == "integer":
+                parameter["schema"].update(minimum=0, maximum=MAX_ID)
         for method, operation in item.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue

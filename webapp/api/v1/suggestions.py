@@ -117,6 +117,7 @@ class Suggestions(MethodView):
     @bp.doc(security=SECURITY)
     @bp.arguments(PairSchema)
     @bp.response(201, SuggestionSchema)
+    @bp.alt_response(200, schema=SuggestionSchema, description="The pair had a suggestion")
     def post(self, data):
         """Take a candidate for an open slot (as from the slot's ranked list): the pair's
         suggestion, made from the model when there is none. Answers 200 when it existed."""
