@@ -404,19 +404,44 @@ class PlacementActionSchema(StrictSchema):
 # --- statistics and tokens -------------------------------------------------------------------
 
 
+class StatisticsArgs(ma.Schema):
+    """The dashboard's filters."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    date_from = fields.Date(load_default=None)
+    date_to = fields.Date(load_default=None)
+    organisation_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**31 - 1))
+    slot_kind = text(40, load_default=None, allow_none=True)
+    municipality = text(100, load_default=None, allow_none=True)
+
+
+class StatisticsColumnSchema(ma.Schema):
+    key = fields.String(required=True)
+    label = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"description": "label count places rate days"})
+
+
+class StatisticsTableSchema(ma.Schema):
+    key = fields.String(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    columns = fields.List(fields.Nested(StatisticsColumnSchema), required=True)
+    rows = fields.List(
+        fields.List(fields.Raw(allow_none=True)),
+        required=True,
+        metadata={"description": "One value per column; null where fewer than 5 are counted"},
+    )
+
+
 class StatisticsSchema(ma.Schema):
     """Counts only; a count below 5 people is null (suppressed)."""
 
-    organisations_pending = fields.Integer(required=True)
-    slots_open = fields.Integer(required=True)
-    places_offered = fields.Integer(required=True)
-    candidates_active = fields.Integer(allow_none=True, required=True)
-    placements_active = fields.Integer(allow_none=True, required=True)
-    placements_filled = fields.Integer(allow_none=True, required=True)
-    median_days_to_placement = fields.Integer(allow_none=True, required=True)
-    outcomes = fields.Dict(
+    headline = fields.Dict(
         keys=fields.String(), values=fields.Integer(allow_none=True), required=True
     )
+    tables = fields.List(fields.Nested(StatisticsTableSchema), required=True)
 
 
 TOKEN_SCOPES = list(SCOPES)

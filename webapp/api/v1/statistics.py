@@ -1,9 +1,9 @@
-"""Statistics for the municipality: aggregates only, small counts suppressed."""
+"""Statistics for the municipality: the dashboard's aggregates, small counts suppressed."""
 
 from __future__ import annotations
 
 from webapp.api.v1.common import SECURITY, make_blueprint, require_role
-from webapp.api.v1.schemas import StatisticsSchema
+from webapp.api.v1.schemas import StatisticsArgs, StatisticsSchema
 from webapp.models import Role
 from webapp.services import stats
 
@@ -12,15 +12,28 @@ bp = make_blueprint("api_statistics", __name__, "/statistics", "Statistikk (komm
 
 @bp.route("")
 @bp.doc(security=SECURITY)
+@bp.arguments(StatisticsArgs, location="query")
 @bp.response(200, StatisticsSchema)
-def statistics():
-    """The dashboard's figures; a count below 5 people is null. Admins."""
+def statistics(args):
+    """The dashboard's tables with its filters; a count below 5 people is null. Admins."""
     require_role(Role.ADMIN)
-    figures = stats.dashboard()
-    placements = stats.placement_figures()
+    filters = stats.make_filters(**args)
     return {
-        **figures,
-        "placements_filled": placements["filled"],
-        "median_days_to_placement": placements["median_days_to_placement"],
-        "outcomes": {str(code): value for code, value in placements["outcomes"].items()},
+        "headline": stats.headline(),
+        "tables": [
+            {
+                "key": table.key,
+                "title": str(table.title),
+                "description": str(table.description),
+                "columns": [
+                    {"key": c.key, "label": str(c.label), "kind": c.kind} for c in table.columns
+                ],
+                "rows": [[_plain(value) for value in row] for row in table.rows],
+            }
+            for table in stats.figures(filters)
+        ],
     }
+
+
+def _plain(value):
+    return value if value is None or isinstance(value, int | float | str) else str(value)
