@@ -50,6 +50,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.auth.routes import bp as auth_bp
     from webapp.caseworker.routes import bp as caseworker_bp
     from webapp.employer.routes import bp as employer_bp
+    from webapp.imports.routes import bp as imports_bp
     from webapp.main.routes import bp as main_bp
     from webapp.school.routes import bp as school_bp
 
@@ -61,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(api_tokens_bp, url_prefix="/konto/api-nokler")
+    app.register_blueprint(imports_bp, url_prefix="/import")
     init_api_v1(app)
 
 

@@ -93,8 +93,14 @@ MATRIX = {
             "placements.placement",
             "placements.placement_action",
             "statistics.statistics",
+            "imports.candidates_import",
+            "imports.slots_import",
+            "imports.candidates_template",
+            "imports.slots_template",
         ]
     },
+    "imports.upload": CASEWORKER_LIST,  # kind=kandidater
+    "imports.template": CASEWORKER_LIST,
     "school.home": area("school"),
     **{
         f"admin.{name}": ADMIN
@@ -218,6 +224,8 @@ class World:
             "token_id": api_token.id,
             "proposal_id": proposed.id,
             "name": "skills",
+            "kind": "kandidater",
+            "file_format": "csv",
             "candidate_id": candidate.id,
             "suggestion_id": proposed.id,
             "placement_id": placement.id,

@@ -6,6 +6,8 @@ An operation missing here fails ``test_every_operation_has_an_entry``.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from api_support import bearer, token_for
 from factories import make_candidate, make_organisation, make_site, make_slot, make_user
@@ -65,7 +67,12 @@ MATRIX = {
         employer=OK, employer_b=404, caseworker_a=OK, caseworker_b=404
     ),
     ("GET", "/api/v1/statistics"): expect(admin=200),
+    ("POST", "/api/v1/candidates/import"): expect(caseworker_a=OK, caseworker_b=OK),
+    ("GET", "/api/v1/candidates/import/template"): expect(caseworker_a=200, caseworker_b=200),
+    ("POST", "/api/v1/slots/import"): expect(employer=OK, employer_b=OK),
+    ("GET", "/api/v1/slots/import/template"): expect(employer=200, employer_b=200),
 }
+UPLOADS = {"/api/v1/candidates/import", "/api/v1/slots/import"}
 ACTIONS = {"slot_id": "pause", "candidate_id": "pause", "suggestion_id": "approve"}
 ACTIONS_BY_PATH = {"/api/v1/placements/{placement_id}/{action}": "start"}
 
@@ -152,7 +159,11 @@ def test_operation_answers_each_roles_token_as_expected(method, path, client, db
     answers = {}
     for role in sorted(ROLES, key=lambda role: expected[role] == OK):  # refusals first
         headers = bearer(world.tokens[role]) if role != "anonymous" else {}
-        response = client.open(url, method=method, json=body, headers=headers)
+        if path in UPLOADS:
+            upload = {"file": (io.BytesIO(b"Referansekode\nX-1\n"), "rows.csv")}
+            response = client.open(url, method=method, data=upload, headers=headers)
+        else:
+            response = client.open(url, method=method, json=body, headers=headers)
         answers[role] = response.status_code
         assert response.status_code < 500, response.get_data(as_text=True)
     wrong = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -36,7 +36,10 @@ slot_adaptation = Table(
 
 class Slot(TimestampMixin, db.Model):
     __tablename__ = "slot"
+    __table_args__ = (UniqueConstraint("organisation_id", "reference_code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The employer's own code for the slot, so a re-import updates instead of duplicating.
+    reference_code: Mapped[str | None] = mapped_column(String(40))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"), index=True)
     kind: Mapped[str] = mapped_column(ForeignKey("slot_kind.code"), index=True)

@@ -746,3 +746,9 @@ def export(actor: User, candidate: Candidate) -> dict:
 def export_filename(candidate: Candidate) -> str:
     safe = re.sub(r"[^0-9A-Za-z._-]", "_", candidate.reference_code)
     return f"kandidat-{safe}-{date.today().isoformat()}.json"
+
+
+def check_fields(actor: User, fields: CandidateFields, candidate: Candidate | None = None) -> dict:
+    """Every rule the form's save applies, without saving: for imports' row-by-row checks."""
+    _require_caseworker(actor)
+    return _check_fields(actor, fields, candidate)

@@ -33,6 +33,7 @@ def init_app(app: Flask) -> Api:
     from webapp.api.v1 import (
         candidates,
         docs,
+        imports,
         me,
         placements,
         proposals,
@@ -64,7 +65,7 @@ def init_app(app: Flask) -> Api:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "Personal API token"}
     )
-    for module in (me, slots, candidates, suggestions, proposals, placements, statistics):
+    for module in (me, slots, candidates, suggestions, proposals, placements, statistics, imports):
         api.register_blueprint(module.bp)
     app.register_blueprint(docs.bp)
     app.extensions["arbeidsbro_openapi"] = lambda: complete_spec(api.spec.to_dict())
