@@ -117,8 +117,8 @@ def run(importer, actor, data: bytes, filename: str = "", *, dry_run: bool, all_
                 errors.append(RowError(number, header_of(error.field), error.message))
         report.errors.extend(errors)
     report.valid = len(valid)
-    db.session.rollback()  # validation wrote nothing; start the save from a clean session
     if dry_run or not valid or (all_or_nothing and report.errors):
+        db.session.rollback()  # nothing is saved (validation wrote nothing anyway)
         return report
     try:
         report.created, report.updated = importer.apply(actor, context, valid)

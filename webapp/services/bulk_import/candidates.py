@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
 from webapp.models import (
@@ -14,9 +15,11 @@ from webapp.models import (
     CandidateStatus,
     LanguageLevel,
     Occupation,
+    PostalPlace,
     Role,
     Skill,
     SlotKind,
+    User,
 )
 from webapp.services import audit, matchmaking
 from webapp.services import candidates as candidate_service
@@ -69,6 +72,12 @@ EXAMPLE = {
     "notes": "",
 }
 LIST_FIELDS = {"kinds", "skills", "occupations", "adaptation_needs"}
+TAXONOMY_OF = {
+    "kinds": SlotKind,
+    "skills": Skill,
+    "occupations": Occupation,
+    "adaptation_needs": Adaptation,
+}
 
 
 class _Programmes(Taxonomy):
@@ -98,10 +107,26 @@ class CandidateImporter:
 
     def prepare(self, actor) -> dict:
         existing = db.session.scalars(
-            select(Candidate).where(Candidate.organisation_id == actor.organisation_id)
+            select(Candidate)
+            .where(Candidate.organisation_id == actor.organisation_id)
+            .options(*(selectinload(getattr(Candidate, name)) for name in TAXONOMY_OF))
         ).all()
+        # Every taxonomy row and colleague held here: the session's identity map is weak, and
+        # the service's look-ups of them would otherwise go to the database on every row.
+        rows = {
+            name: {row.code: row for row in db.session.scalars(select(model))}
+            for name, model in TAXONOMY_OF.items()
+        }
         return {
             "existing": {c.reference_code.lower(): c for c in existing},
+            "rows": rows,
+            "keep": [
+                *db.session.scalars(select(LanguageLevel)),
+                *db.session.scalars(select(PostalPlace)),
+                *db.session.scalars(
+                    select(User).where(User.organisation_id == actor.organisation_id)
+                ),
+            ],
             "saved": [],
         }
 
@@ -141,8 +166,15 @@ class CandidateImporter:
         values = _without_empty(values)
         if existing is not None:  # the code as first registered, whatever case the file uses
             values["reference_code"] = existing.reference_code
-        fields = candidate_service.CandidateFields(**{**base, **values})
-        return existing, candidate_service.check_fields(actor, fields, existing)
+        merged = {**base, **values}
+        # The taxonomy codes were checked against the same tables when the cells were read;
+        # the service checks the rest, and the rows are taken from those loaded once.
+        lists = {name: merged.pop(name, []) for name in TAXONOMY_OF}
+        fields = candidate_service.CandidateFields(**merged)
+        checked = candidate_service.check_fields(actor, fields, existing)
+        for name, codes in lists.items():
+            checked[name] = [context["rows"][name][code] for code in codes]
+        return existing, checked
 
     def apply(self, actor, context: dict, valid: list) -> tuple[int, int]:
         """Every valid row in one transaction; audited per candidate, like the form."""
@@ -170,6 +202,7 @@ class CandidateImporter:
                 audit.record(
                     actor, "candidate.updated", candidate, fields=sorted(names), source="import"
                 )
+            saved_ids = [c.id for c in created] + [c.id for c, _n in changed]
             audit.record(
                 actor,
                 "candidate.imported",
@@ -184,7 +217,7 @@ class CandidateImporter:
                 _("Noen andre registrerte en av referansekodene samtidig. Prøv igjen."),
                 "reference_code",
             ) from error
-        context["saved"] = [c.id for c in created] + [c.id for c, _n in changed]
+        context["saved"] = saved_ids
         return len(created), len(changed)
 
     def after_save(self, context: dict) -> None:
@@ -226,6 +259,6 @@ def _without_empty(values: dict) -> dict:
 
 
 def _comparable(value):
-    if isinstance(value, list):
-        return [getattr(item, "code", item) for item in value]
+    if isinstance(value, list):  # taxonomy lists: the order in the file does not matter
+        return sorted(getattr(item, "code", item) for item in value)
     return getattr(value, "id", value)

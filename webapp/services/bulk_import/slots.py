@@ -206,6 +206,7 @@ class SlotImporter:
                 audit.record(actor, "slot.created", slot, source="import")
             for slot in changed:
                 audit.record(actor, "slot.updated", slot, source="import")
+            saved_ids = [s.id for s in changed if s.status == SlotStatus.OPEN]
             audit.record(
                 actor,
                 "slot.imported",
@@ -220,7 +221,7 @@ class SlotImporter:
                 _("Noen andre registrerte en av referansekodene samtidig. Prøv igjen."),
                 "reference_code",
             ) from error
-        context["saved"] = [s.id for s in changed if s.status == SlotStatus.OPEN]
+        context["saved"] = saved_ids
         return len(created), len(changed)
 
     def after_save(self, context: dict) -> None:
