@@ -9,13 +9,31 @@ from __future__ import annotations
 import pytest
 from factories import make_candidate, make_organisation, make_site, make_slot, make_user
 from flask_login.utils import _create_identifier
+from school_factories import make_need, make_request
 from support import CSRF_PATTERN
 
 from webapp.models import OrganisationKind, Placement, Suggestion, SuggestionStatus
 
-ROLES = ["anonymous", "employer", "employer_b", "caseworker_a", "caseworker_b", "school", "admin"]
+ROLES = [
+    "anonymous",
+    "employer",
+    "employer_b",
+    "caseworker_a",
+    "caseworker_b",
+    "school",
+    "school_b",
+    "admin",
+]
 WRITE = "write"  # an allowed POST: it does its work (200, a redirect, or 422 for a form error)
-OBJECT_ARGS = {"candidate_id", "suggestion_id", "placement_id", "site_id", "slot_id"}
+OBJECT_ARGS = {
+    "candidate_id",
+    "suggestion_id",
+    "placement_id",
+    "site_id",
+    "slot_id",
+    "need_id",
+    "partnership_id",
+}
 ACTIONS = {
     "employer.slot_change_state": "pause",
     "employer.placement_change_state": "start",
@@ -46,6 +64,8 @@ ADMIN = area("admin")
 # API v1 takes a bearer token only: a logged-in session gets 401 like anyone (no CSRF hole).
 # What each role's token may do is tested in test_api_access.py.
 API_V1 = dict.fromkeys(ROLES, 401)
+SCHOOL_LIST = area("school", other_org={"school_b": 200})
+SCHOOL_OBJECT = area("school", other_org={"school_b": 404})
 
 MATRIX = {
     "main.index": {**dict.fromkeys(ROLES, 302), "anonymous": 200},
@@ -54,7 +74,7 @@ MATRIX = {
     "main.privacy": EVERYONE,
     "main.profile": LOGGED_IN,
     "main.notifications": LOGGED_IN,
-    "main.colleagues": {**LOGGED_IN, "caseworker_b": 403, "school": 403},
+    "main.colleagues": {**LOGGED_IN, "caseworker_b": 403, "school": 403, "school_b": 403},
     "auth.login": {**dict.fromkeys(ROLES, 302), "anonymous": 200},
     "auth.register": EVERYONE,
     "auth.accept_invite": dict.fromkeys(ROLES, 410),  # a made-up token
@@ -102,6 +122,31 @@ MATRIX = {
     "imports.upload": CASEWORKER_LIST,  # kind=kandidater
     "imports.template": CASEWORKER_LIST,
     "school.home": area("school"),
+    **{
+        f"school.{name}": SCHOOL_LIST
+        for name in ["home", "needs_list", "need_new", "partnerships", "unmet"]
+    },
+    **{
+        f"school.{name}": SCHOOL_OBJECT
+        for name in ["need_detail", "need_edit", "finder_page", "partnership"]
+    },
+    **{
+        f"school.{name}": {**SCHOOL_OBJECT, "school": WRITE}
+        for name in [
+            "need_close",
+            "send_requests",
+            "partnership_withdraw",
+            "partnership_renew",
+            "partnership_end",
+        ]
+    },
+    "admin.unmet_demand": ADMIN,
+    **{f"employer.{name}": EMPLOYER_LIST for name in ["school_profile", "school_requests"]},
+    "employer.school_request": EMPLOYER_OBJECT,
+    **{
+        f"employer.{name}": {**EMPLOYER_OBJECT, "employer": WRITE}
+        for name in ["school_request_accept", "school_request_decline", "school_request_end"]
+    },
     **{
         f"admin.{name}": ADMIN
         for name in [
@@ -186,14 +231,16 @@ MATRIX = {
 
 class World:
     def __init__(self):
-        employer_org = make_organisation(OrganisationKind.EMPLOYER)
+        employer_org = make_organisation(OrganisationKind.EMPLOYER, open_to_schools=True)
         nav_a = make_organisation(OrganisationKind.NAV_OFFICE)
+        school_org = make_organisation(OrganisationKind.SCHOOL)
         self.users = {
             "employer": make_user(employer_org, password=None, is_admin=True),
             "employer_b": make_user(password=None, is_admin=True),
             "caseworker_a": make_user(nav_a, password=None, is_admin=True),
             "caseworker_b": make_user(kind=OrganisationKind.NAV_OFFICE, password=None),
-            "school": make_user(kind=OrganisationKind.SCHOOL, password=None),
+            "school": make_user(school_org, password=None),
+            "school_b": make_user(kind=OrganisationKind.SCHOOL, password=None),
             "admin": make_user(kind=OrganisationKind.MUNICIPALITY, password=None),
         }
         site = make_site(employer_org)
@@ -220,6 +267,8 @@ class World:
         api_token, _raw = api_tokens.create(
             self.users["employer"], name="Matrise", scopes=["read"], days=30
         )
+        need = make_need(school_org)
+        request = make_request(need, employer_org, requested_by=self.users["school"])
         self.values = {
             "token_id": api_token.id,
             "proposal_id": proposed.id,
@@ -234,6 +283,8 @@ class World:
             "organisation_id": employer_org.id,
             "user_id": self.users["caseworker_b"].id,
             "token": "not-a-real-invite",
+            "need_id": need.id,
+            "partnership_id": request.id,
             "key": "funnel",
             "fmt": "csv",
         }

@@ -24,6 +24,7 @@ from webapp.api.v1.schemas import (
     ConsentInputSchema,
 )
 from webapp.models import Candidate, Role
+from webapp.services import candidate_search
 from webapp.services import candidates as candidate_service
 
 bp = make_blueprint(
@@ -99,14 +100,14 @@ class Candidates(MethodView):
     def get(self, args):
         """The organisation's candidates, filtered like the candidate list. Caseworkers."""
         user = require_role(Role.CASEWORKER)
-        filters = candidate_service.CandidateFilters(
+        filters = candidate_search.CandidateFilters(
             q=args["q"],
             status=args["status"],
             kind=args["kind"],
             consent=args["consent"],
             level=args["level"],
         )
-        pagination = paginate(candidate_service.search_statement(user, filters), args)
+        pagination = paginate(candidate_search.search_statement(user, filters), args)
         items = [candidate_data(c) for c in pagination.items]
         return page_response(pagination, items, CandidateSchema())
 

@@ -1,7 +1,7 @@
 """personal API tokens
 
-Revision ID: 0003_api_tokens
-Revises: 0002
+Revision ID: 0005_api_tokens
+Revises: 0004_full_text_search
 Create Date: 2026-12-06 13:40:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003_api_tokens'
-down_revision = '0002'
+revision = '0005_api_tokens'
+down_revision = '0004_full_text_search'
 branch_labels = None
 depends_on = None
 
