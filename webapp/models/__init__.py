@@ -2,6 +2,7 @@
 
 # The full-text search indexes ride on the candidate and slot tables' DDL events.
 from webapp.models import search_index  # noqa: E402, F401, I001
+from webapp.models.allocation import AllocationRound
 from webapp.models.api_token import ApiToken
 from webapp.models.audit import AuditEvent
 from webapp.models.base import utcnow
@@ -48,6 +49,7 @@ __all__ = [
     "OCCUPYING_STATUSES",
     "ROLE_OF_KIND",
     "Adaptation",
+    "AllocationRound",
     "ApiToken",
     "AuditEvent",
     "Candidate",

@@ -1,7 +1,7 @@
 """personal API tokens
 
-Revision ID: 0005_api_tokens
-Revises: 0004_full_text_search
+Revision ID: 0006_api_tokens
+Revises: 0005_allocation_rounds
 Create Date: 2026-12-06 13:40:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005_api_tokens'
-down_revision = '0004_full_text_search'
+revision = '0006_api_tokens'
+down_revision = '0005_allocation_rounds'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """slot reference code, so a re-imported slot updates instead of duplicating
 
-Revision ID: 0006_slot_reference_code
-Revises: 0005_api_tokens
+Revision ID: 0007_slot_reference_code
+Revises: 0006_api_tokens
 Create Date: 2026-12-06 14:05:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0006_slot_reference_code'
-down_revision = '0005_api_tokens'
+revision = '0007_slot_reference_code'
+down_revision = '0006_api_tokens'
 branch_labels = None
 depends_on = None
 
