@@ -8,11 +8,13 @@ from pathlib import Path
 from flask import Flask
 
 from webapp import config as config_module
+from webapp.ui.input import CleanRequest
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: configuration → extensions → blueprints → error handlers → commands."""
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = CleanRequest  # no control characters in any argument or form value
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(config_module.from_environment(app.instance_path))
     if config:

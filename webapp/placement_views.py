@@ -12,6 +12,7 @@ from webapp.matching_forms import EndPlacementForm, FollowUpForm
 from webapp.models import Candidate, Placement, PlacementStatus, Slot, Suggestion
 from webapp.services import placements as placement_service
 from webapp.services.errors import DomainError
+from webapp.ui.params import paginate
 
 PER_PAGE = 20
 FINISHED = (PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY)
@@ -61,7 +62,7 @@ def add_placement_routes(bp, side: str, owner_column) -> None:
             .where(owner_column == current_user.organisation_id)
             .order_by(Placement.status.in_(FINISHED), Placement.start_date)
         )
-        page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+        page = paginate(stmt, per_page=PER_PAGE)
         return render_template(
             "placements/list.html",
             page=page,

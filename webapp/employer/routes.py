@@ -26,6 +26,7 @@ from webapp.security import get_owned_or_404, role_required
 from webapp.services import proposals
 from webapp.services import slots as slot_service
 from webapp.services.errors import DomainError
+from webapp.ui.params import arg_choice, arg_text, paginate
 from webapp.views import flash_saved, show_domain_error
 
 bp = Blueprint("employer", __name__)
@@ -144,14 +145,11 @@ def site_edit(site_id: int):
 
 @bp.route("/plasser")
 def slots():
-    status = request.args.get("status", "")
-    if status and status not in set(SlotStatus):
-        status = ""
-    query = request.args.get("q", "").strip()[:100]
-    page = db.paginate(
+    status = arg_choice("status", [s.value for s in SlotStatus])
+    query = arg_text("q")
+    page = paginate(
         slot_service.employer_slots_query(current_user.organisation, status, query),
         per_page=PER_PAGE,
-        error_out=False,
     )
     return render_template(
         "employer/slots.html",
@@ -269,9 +267,7 @@ def _own_proposal(suggestion_id: int) -> Suggestion:
 
 @bp.route("/forslag")
 def inbox():
-    status = request.args.get("status", "proposed")
-    if status not in {"proposed", "answered"}:
-        status = "proposed"
+    status = arg_choice("status", ("proposed", "answered"), default="proposed")
     wanted = (
         [SuggestionStatus.PROPOSED]
         if status == "proposed"
@@ -283,7 +279,7 @@ def inbox():
         .where(Slot.organisation_id == current_user.organisation_id, Suggestion.status.in_(wanted))
         .order_by(Slot.title, Suggestion.answer_due, Suggestion.id)
     )
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    page = paginate(stmt, per_page=PER_PAGE)
     return render_template("employer/inbox.html", page=page, status=status)
 
 
