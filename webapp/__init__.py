@@ -19,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(config_module.from_environment(app.instance_path))
     if config:
         app.config.from_mapping(config)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -26,6 +27,17 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     logging.getLogger("arbeidsbro").setLevel(logging.INFO)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, take the client's address and scheme from
+    their X-Forwarded-* headers (rate limits per client, HSTS behind TLS). Never trust more
+    proxies than there are: anyone can send those headers."""
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:

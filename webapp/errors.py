@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from webapp.extensions import db
+from webapp.extensions import db, limiter
 
 
 def _wants_json() -> bool:
@@ -52,6 +55,13 @@ def register(app) -> None:
         return render_error(
             400, _("Skjemaet var utløpt eller ugyldig. Last inn siden på nytt og prøv igjen.")
         )
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(error):
+        page, code = render_error(429)
+        current = limiter.current_limit
+        wait = int(current.reset_at - time.time()) if current else 60
+        return page, code, {"Retry-After": str(max(1, wait))}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

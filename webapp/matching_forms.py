@@ -45,6 +45,14 @@ class AcceptForm(BaseForm):
     )
 
 
+class StartPlacementForm(BaseForm):
+    early_start_reason = TextAreaField(
+        _l("Hvorfor starter praksisplassen før startdatoen?"),
+        validators=[Optional(), max_length(500)],
+        description=_l("Må fylles ut når praksisplassen startes før den avtalte datoen."),
+    )
+
+
 class EndPlacementForm(BaseForm):
     outcome = SelectField(
         _l("Utfall"),

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.matching_forms import EndPlacementForm, FollowUpForm
+from webapp.matching_forms import EndPlacementForm, FollowUpForm, StartPlacementForm
 from webapp.models import Candidate, Placement, PlacementStatus, Slot, Suggestion
 from webapp.services import placements as placement_service
 from webapp.services.errors import DomainError
@@ -95,12 +97,15 @@ def add_placement_routes(bp, side: str, owner_column) -> None:
 
 def placement_page(placement: Placement, side: str):
     end_form = EndPlacementForm()
+    start_form = StartPlacementForm()
     follow_form = FollowUpForm(follow_up_date=placement.follow_up_date)
     return render_template(
         "placements/detail.html",
         placement=placement,
         side=side,
         end_form=end_form,
+        start_form=start_form,
+        starts_early=placement.start_date is not None and placement.start_date > date.today(),
         follow_form=follow_form,
         status_labels=placement_service.STATUS_LABELS,
         outcomes=placement_service.OUTCOMES,
@@ -111,17 +116,20 @@ def placement_page(placement: Placement, side: str):
 
 
 def placement_action(placement: Placement, action: str, side: str):
-    form = EndPlacementForm() if action in placement_service.ENDINGS else None
-    if form is not None and not form.validate_on_submit():
-        flash(_("Velg utfallet av praksisplassen."), "danger")
+    ending = action in placement_service.ENDINGS
+    form = EndPlacementForm() if ending else StartPlacementForm()
+    if not form.validate_on_submit():
+        errors = [str(e) for messages in form.errors.values() for e in messages]
+        flash(" ".join(errors) or _("Velg utfallet av praksisplassen."), "danger")
         return redirect(url_for(f"{side}.placement", placement_id=placement.id))
     try:
         placement_service.change_state(
             current_user,
             placement,
             action,
-            outcome=form.outcome.data if form else None,
-            notes=form.notes.data if form else "",
+            outcome=form.outcome.data if ending else None,
+            notes=form.notes.data if ending else "",
+            early_start_reason="" if ending else form.early_start_reason.data or "",
         )
     except DomainError as error:
         flash(error.message, "danger")

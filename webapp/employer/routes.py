@@ -307,6 +307,10 @@ def proposal_accept(suggestion_id: int):
         else:
             flash(_("Dere har takket ja. Praksisplassen er planlagt."), "success")
             return redirect(url_for("employer.placement", placement_id=placement.id))
+    else:
+        errors = [str(e) for messages in form.errors.values() for e in messages]
+        expired = _("Skjemaet var utløpt eller ugyldig. Last inn siden på nytt og prøv igjen.")
+        flash(" ".join(errors) or expired, "danger")
     return redirect(url_for("employer.proposal", suggestion_id=suggestion_id))
 
 

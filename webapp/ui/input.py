@@ -10,22 +10,16 @@ Two levels, so a page nobody thought about is still safe:
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
+
+from webapp.services.limits import DATE_MAX, DATE_MIN, DB_INT_MAX, DB_INT_MIN  # noqa: F401
 
 # C0 controls except tab and line breaks, DEL, the C1 controls, and the bidirectional overrides
 # and isolates that can make text display in another order than it is stored ("Trojan source").
 # The marks U+200E/U+200F and the zero-width joiners stay: Arabic and Persian text needs them.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-# The widest integer columns are PostgreSQL ``integer`` (32 bits).
-DB_INT_MIN, DB_INT_MAX = -(2**31), 2**31 - 1
-
-# Dates people type: anything outside this window is a typing error (and 9999-12-31 + 1 day
-# overflows Python's date).
-DATE_MIN, DATE_MAX = date(2000, 1, 1), date(2100, 12, 31)
 
 
 def remove_controls(value: str) -> str:
