@@ -7,6 +7,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager
 from wtforms.fields import SelectChoice
 
 from webapp import jobs
@@ -22,6 +23,7 @@ from webapp.models import (
     Role,
     User,
 )
+from webapp.school.admin_views import add_unmet_demand_route
 from webapp.security import role_required
 from webapp.services import accounts, stats
 from webapp.services.errors import DomainError
@@ -210,7 +212,12 @@ def users():
         organisation = db.get_or_404(Organisation, form.organisation_id.data)
         invite_link = invite_from(form, organisation)
     query = arg_text("q")
-    stmt = select(User).join(User.organisation).order_by(Organisation.name, User.name)
+    stmt = (
+        select(User)
+        .join(User.organisation)
+        .options(contains_eager(User.organisation))
+        .order_by(Organisation.name, User.name)
+    )
     if query:
         pattern = f"%{query}%"
         stmt = stmt.where(or_(User.name.ilike(pattern), User.email.ilike(pattern)))
@@ -249,3 +256,6 @@ def audit_log():
         stmt = stmt.where(AuditEvent.action.startswith(action))
     page = paginate(stmt, per_page=50)
     return render_template("admin/audit_log.html", page=page, action=action)
+
+
+add_unmet_demand_route(bp)

@@ -23,8 +23,8 @@ from webapp.forms import (
     max_length,
 )
 from webapp.models import CandidateStatus
+from webapp.services import candidate_search, slot_search, taxonomy
 from webapp.services import candidates as service
-from webapp.services import slot_search, taxonomy
 from webapp.ui.input import clean_text
 
 
@@ -324,13 +324,13 @@ class CandidateFilterForm(BaseForm):
         default="",
     )
 
-    def filters(self) -> service.CandidateFilters:
+    def filters(self) -> candidate_search.CandidateFilters:
         """The valid filters; a field with an error is left out instead of failing the page."""
 
         def ok(field) -> str:
             return (field.data or "") if not field.errors else ""
 
-        return service.CandidateFilters(
+        return candidate_search.CandidateFilters(
             q=ok(self.q),
             status=ok(self.status),
             kind=ok(self.kind),

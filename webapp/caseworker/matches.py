@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import case, select
+from sqlalchemy.orm import joinedload
 
 from webapp.caseworker.routes import bp
 from webapp.extensions import db
@@ -59,6 +60,7 @@ def candidate_suggestions(candidate_id: int):
     candidates.record_view(current_user, candidate, page="suggestions")
     suggestions = db.session.scalars(
         select(Suggestion)
+        .options(joinedload(Suggestion.slot).joinedload(Slot.organisation))
         .where(Suggestion.candidate_id == candidate.id)
         .order_by(STATUS_ORDER, Suggestion.score.desc())
     ).all()
