@@ -8,6 +8,7 @@ from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from webapp.extensions import db, limiter
@@ -49,6 +50,21 @@ def render_error(code: int, message: str | None = None):
     return render_template("error.html", code=code, title=title, message=message), code
 
 
+def _audit_refusal(status: int) -> None:
+    """A logged-in user refused an object route (one with an id in its URL) is audited."""
+    from flask_login import current_user
+
+    from webapp.services import audit
+
+    args = request.view_args or {}
+    if not current_user.is_authenticated or not any(name.endswith("_id") for name in args):
+        return
+    try:
+        audit.record_refusal(current_user._get_current_object(), status, request.endpoint, args)
+    except SQLAlchemyError:  # the refusal is still answered when the database is not there
+        db.session.rollback()
+
+
 def register(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -65,6 +81,8 @@ def register(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code in (403, 404):
+            _audit_refusal(error.code)
         return render_error(error.code or 500)
 
     @app.errorhandler(InternalServerError)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import contains_eager
 from webapp.extensions import db
 from webapp.matching_forms import EndPlacementForm, FollowUpForm, StartPlacementForm
 from webapp.models import Candidate, Placement, PlacementStatus, Slot, Suggestion
+from webapp.services import audit
 from webapp.services import placements as placement_service
 from webapp.services.errors import DomainError
 from webapp.ui.params import paginate
@@ -84,7 +85,9 @@ def add_placement_routes(bp, side: str, owner_column) -> None:
 
     @bp.route("/praksis/<int:placement_id>", endpoint="placement")
     def placement_detail(placement_id: int):
-        return placement_page(owned(placement_id), side)
+        placement = owned(placement_id)
+        audit.record_view(current_user, "placement.viewed", placement, side=side)
+        return placement_page(placement, side)
 
     @bp.route(
         "/praksis/<int:placement_id>/<any(start, complete, end_early):action>",

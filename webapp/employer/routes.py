@@ -25,7 +25,7 @@ from webapp.models import (
 from webapp.placement_views import add_placement_routes, proposal_card
 from webapp.school.employer_views import add_school_routes, school_requests_waiting
 from webapp.security import get_owned_or_404, role_required
-from webapp.services import proposals
+from webapp.services import audit, proposals
 from webapp.services import slots as slot_service
 from webapp.services.errors import DomainError
 from webapp.ui.params import arg_choice, arg_text, paginate
@@ -291,6 +291,9 @@ def inbox():
 @bp.route("/forslag/<int:suggestion_id>")
 def proposal(suggestion_id: int):
     suggestion = _own_proposal(suggestion_id)
+    audit.record_view(
+        current_user, "candidate.card_viewed", suggestion, candidate=suggestion.candidate_id
+    )
     return render_template(
         "employer/proposal.html",
         suggestion=suggestion,
