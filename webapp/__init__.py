@@ -42,6 +42,7 @@ def trust_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from webapp import models  # noqa: F401 - every model on the metadata before migrate sees it
+    from webapp.auth.idle import check_idle
     from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
     from webapp.i18n import select_locale
 
@@ -51,6 +52,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page says it already
     login_manager.session_protection = "strong"
+    # Before CSRF and the rate limit: a form sent to an expired session is shown back, not refused.
+    app.before_request(check_idle)
     limiter.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
