@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from webapp.extensions import db
+from webapp.extensions import db, limiter
 
 
 def _wants_json() -> bool:
@@ -70,6 +74,21 @@ def render_error(code: int, message: str | None = None):
     return render_template("error.html", code=code, title=title, message=message), code
 
 
+def _audit_refusal(status: int) -> None:
+    """A logged-in user refused an object route (one with an id in its URL) is audited."""
+    from flask_login import current_user
+
+    from webapp.services import audit
+
+    args = request.view_args or {}
+    if not current_user.is_authenticated or not any(name.endswith("_id") for name in args):
+        return
+    try:
+        audit.record_refusal(current_user._get_current_object(), status, request.endpoint, args)
+    except SQLAlchemyError:  # the refusal is still answered when the database is not there
+        db.session.rollback()
+
+
 def register(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -77,12 +96,21 @@ def register(app) -> None:
             400, _("Skjemaet var utløpt eller ugyldig. Last inn siden på nytt og prøv igjen.")
         )
 
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(error):
+        page, code = render_error(429)
+        current = limiter.current_limit
+        wait = int(current.reset_at - time.time()) if current else 60
+        return page, code, {"Retry-After": str(max(1, wait))}
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if _is_api_v1():  # RFC 9457 problems, with the field errors of invalid input
+        if _is_api_v1():  # RFC 9457 problems; API calls (refusals too) are audited with their token
             from webapp.api.v1.problems import from_http_exception
 
             return from_http_exception(error)
+        if error.code in (403, 404):
+            _audit_refusal(error.code)
         return render_error(error.code or 500)
 
     @app.errorhandler(InternalServerError)

@@ -19,7 +19,7 @@ from webapp.models.api_token import SCOPE_READ, SCOPES
 from webapp.services import audit
 from webapp.services.errors import DomainError, NotAllowed
 
-TOKEN_PREFIX = "abro_"
+TOKEN_PREFIX = "abro_"  # noqa: S105 - a public marker on every token, not a secret
 NAME_MAX = 100
 EXPIRY_DAYS = (30, 90, 180, 365)
 MAX_ACTIVE_TOKENS = 20
