@@ -46,6 +46,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.admin.routes import bp as admin_bp
     from webapp.allocation.routes import bp as allocation_bp
     from webapp.api.routes import bp as api_bp
+    from webapp.auth import reset as _password_reset_pages  # noqa: F401 - adds routes to auth_bp
     from webapp.auth.routes import bp as auth_bp
     from webapp.caseworker.routes import bp as caseworker_bp
     from webapp.employer.routes import bp as employer_bp

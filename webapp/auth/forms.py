@@ -100,3 +100,19 @@ class LanguageForm(FlaskForm):
         choices=[SelectChoice("nb", "Norsk (bokmål)"), SelectChoice("en", "English")],
         validate_choice=True,
     )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-post"),
+        validators=[
+            InputRequired(_l("Skriv inn e-postadressen din.")),
+            max_length(EMAIL_MAX),
+            Email(_l("Skriv inn en gyldig e-postadresse."), check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "username"},
+    )
+
+
+class ResetPasswordForm(AcceptInviteForm):
+    """A new password through a reset link (the same rules as for a first password)."""
