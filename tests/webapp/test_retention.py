@@ -130,9 +130,11 @@ def test_no_personal_field_of_an_anonymised_candidate_survives_in_any_table(db):
 
     assert report.candidates == [person.id]
     after = _every_row_as_text(db)
-    survivors = [line for line in after.splitlines() if "qq" in line or any(
-        v in line for v in PERSONAL.values()
-    )]
+    survivors = [
+        line
+        for line in after.splitlines()
+        if "qq" in line or any(v in line for v in PERSONAL.values())
+    ]
     assert not survivors, f"still stored: {survivors}"
     db.session.expire_all()
     anonymised = db.session.get(Candidate, person.id)
