@@ -16,15 +16,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import explain as explaining
 from . import learning
+from .index import LiveIndexMixin
 from .rules import (
     RULES,
     CandidateRules,
-    Groups,
     SlotRules,
     adaptation_vocabulary,
     distance_applies,
     pair_rule_masks,
-    static_mask,
 )
 from .scoring import (
     FACTORS,
@@ -36,7 +35,7 @@ from .scoring import (
     weight_vector,
 )
 from .text import DEFAULT_ANALYZER, MAX_TERMS, TextModel
-from .topk import Side, pair_dots, resolve_backend, top_n
+from .topk import Side, pair_dots, resolve_backend
 from .types import Candidate, Slot, Suggestion
 
 #: Bump when a change makes saved models or stored scores incomparable (features, factors, rules).
@@ -76,7 +75,7 @@ class _Profiles:
         return len(self.ids)
 
 
-class Matcher(BaseEstimator):
+class Matcher(LiveIndexMixin, BaseEstimator):
     """Rank slots for candidates and candidates for slots.
 
     Parameters
@@ -189,25 +188,6 @@ class Matcher(BaseEstimator):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive int, got {value!r}")
         resolve_backend(self.backend, 0)
-
-    def _index_profiles(self) -> None:
-        """Precompute what ranking needs: transposes as CSR, rule groups, lookups by id."""
-        # A side no larger than the re-rank window is searched with its full vectors: exact
-        # retrieval costs nothing there, and pruning would only lose matches.
-        self.slots_exact_ = len(self.slots_) <= self.rerank_size
-        self.candidates_exact_ = len(self.candidates_) <= self.rerank_size
-        self.slot_vectors_t_ = self._vectors(self.slots_, self.slots_exact_).T.tocsr()
-        self.candidate_vectors_t_ = self._vectors(
-            self.candidates_, self.candidates_exact_
-        ).T.tocsr()
-        self.slot_groups_ = Groups(self.slots_.rules, self.slots_.rules.static_key())
-        self.candidate_groups_ = Groups(self.candidates_.rules, self.candidates_.rules.static_key())
-        # Non-distance rules between every candidate signature and every slot signature.
-        self.static_table_ = np.ascontiguousarray(
-            static_mask(self.candidate_groups_.representatives, self.slot_groups_.representatives)
-        )
-        self.slot_position_ = {sid: i for i, sid in enumerate(self.slots_.ids)}
-        self.candidate_position_ = {cid: i for i, cid in enumerate(self.candidates_.ids)}
 
     @staticmethod
     def _vectors(profiles, exact: bool) -> sp.csr_matrix:
@@ -400,30 +380,23 @@ class Matcher(BaseEstimator):
     def _retrieve(self, queries, index, block, n_top, query_is_candidate):
         q_rules = queries.rules.take(block)
         if query_is_candidate:
-            groups, index_t = self.slot_groups_, self.slot_vectors_t_
             exact, fitted = self.slots_exact_, self.candidates_
         else:
-            groups, index_t = self.candidate_groups_, self.candidate_vectors_t_
             exact, fitted = self.candidates_exact_, self.slots_
         if queries is fitted:
-            # A full re-match: rules between fitted groups were tabled at fit time.
+            # A full re-match: rules between fitted groups are tabled (see index.py).
             own = self.candidate_groups_ if query_is_candidate else self.slot_groups_
             static = self.static_table_ if query_is_candidate else self.static_table_.T
             q_group = own.group[block]
-        elif query_is_candidate:
-            static, q_group = static_mask(q_rules, groups.representatives), None
         else:
-            static, q_group = static_mask(groups.representatives, q_rules).T, None
-        return top_n(
+            static, q_group = self._static_rows(q_rules, query_is_candidate), None
+        return self._search(
             self._vectors(queries, exact)[block],
-            index_t,
             static,
-            groups.group,
-            _distance_side(q_rules),
-            _distance_side(index.rules),
-            n_top,
-            self.backend,
             q_group,
+            _distance_side(q_rules),
+            n_top,
+            query_is_candidate,
         )
 
     def _rank(self, queries, index, k, query_is_candidate) -> list[list[Suggestion]]:

@@ -7,9 +7,10 @@ from webapp.match_text import explanation, reason_text
 
 def test_reasons_read_as_norwegian_sentences(app):
     with app.test_request_context():
-        assert reason_text(
-            {"key": "hours_fit", "params": {"candidate_hours": 37.0, "slot_hours": 30}}
-        ) == "Arbeidstiden passer (37 t mot 30 t per uke)"
+        assert (
+            reason_text({"key": "hours_fit", "params": {"candidate_hours": 37.0, "slot_hours": 30}})
+            == "Arbeidstiden passer (37 t mot 30 t per uke)"
+        )
         assert reason_text({"key": "distance", "params": {"distance_km": 3.14}}) == (
             "Reisevei omtrent 3,1 km"
         )
