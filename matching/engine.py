@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
 import pickle
 import re
@@ -55,6 +57,14 @@ _RULES_WITHOUT_DISTANCE = tuple(rule for rule in RULES if rule != "distance")
 
 class ModelVersionError(ValueError):
     """A saved model was written by another model or scikit-learn version: refit it."""
+
+
+class TamperedModelError(ValueError):
+    """A signed artefact whose signature does not match: it is refused, never unpickled."""
+
+
+#: Signed artefacts (:meth:`Matcher.to_bytes`) start with this, then a 32-byte HMAC-SHA256.
+SIGNED_MAGIC = b"ARBEIDSBRO-MATCHER-HMAC-SHA256\n"
 
 
 @dataclass
@@ -580,6 +590,41 @@ class Matcher(LiveIndexMixin, BaseEstimator):
         }
         joblib.dump(header, path, compress=compress)
 
+    def to_bytes(self, key: bytes) -> bytes:
+        """The saved model, signed with HMAC-SHA256 under ``key`` (see :meth:`from_bytes`).
+
+        Store this, not a bare :meth:`save`, wherever others could write: loading checks the
+        signature before anything is unpickled.
+        """
+        buffer = io.BytesIO()
+        self.save(buffer)
+        blob = buffer.getvalue()
+        return SIGNED_MAGIC + hmac.new(_check_key(key), blob, hashlib.sha256).digest() + blob
+
+    @classmethod
+    def from_bytes(cls, data: bytes, key: bytes) -> Matcher:
+        """Load a model written by :meth:`to_bytes`, refusing it unless the signature matches.
+
+        Raises
+        ------
+        TamperedModelError
+            Not a signed artefact, or signed with another key, or changed after signing.
+        ModelVersionError
+            Signed, but written by another model or scikit-learn version.
+        """
+        data = bytes(data or b"")
+        head = len(SIGNED_MAGIC)
+        if not data.startswith(SIGNED_MAGIC) or len(data) < head + 32:
+            raise TamperedModelError("model artefact: not signed (refusing to unpickle it)")
+        mac, blob = data[head : head + 32], data[head + 32 :]
+        expected = hmac.new(_check_key(key), blob, hashlib.sha256).digest()
+        if not hmac.compare_digest(mac, expected):
+            raise TamperedModelError(
+                "model artefact: signature does not match (changed after signing, or signed "
+                "with another key); refusing to unpickle it"
+            )
+        return cls.load(io.BytesIO(blob))
+
     @classmethod
     def load(cls, path) -> Matcher:
         """Read a model written by :meth:`save`.
@@ -632,6 +677,12 @@ def _check_profiles(profiles, kind, name) -> list:
             raise ValueError(f"{name}: duplicate id {profile.id!r}")
         seen.add(profile.id)
     return profiles
+
+
+def _check_key(key) -> bytes:
+    if not isinstance(key, (bytes, bytearray)) or len(key) < 16:
+        raise ValueError("key must be at least 16 bytes")
+    return bytes(key)
 
 
 def _check_k(k) -> int:

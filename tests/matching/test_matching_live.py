@@ -5,7 +5,16 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from matching import ADAPTATIONS, NORWEGIAN_LEVELS, SLOT_KINDS, Candidate, Matcher, Slot
+from matching import (
+    ADAPTATIONS,
+    NORWEGIAN_LEVELS,
+    SLOT_KINDS,
+    Candidate,
+    Matcher,
+    Slot,
+    TamperedModelError,
+)
+from matching import engine as live_engine
 from matching import index as live_index
 
 WORDS = [
@@ -275,3 +284,37 @@ def test_an_updated_matcher_survives_save_and_load(fitted, make_slot, make_candi
     assert loaded.candidate_ids == matcher.candidate_ids
     probe = [random_candidate(rng, "probe")]
     assert _ranked(loaded, [], probe) == _ranked(matcher, [], probe)
+
+
+KEY = b"k" * 32
+
+
+def test_a_signed_artefact_loads_with_its_key(fitted):
+    matcher, _rng = fitted
+    loaded = Matcher.from_bytes(matcher.to_bytes(KEY), KEY)
+    assert loaded.slot_ids == matcher.slot_ids
+
+
+@pytest.mark.parametrize(
+    ("spoil", "message"),
+    [
+        (lambda data: data[:-1] + bytes([data[-1] ^ 1]), "signature does not match"),
+        (lambda data: data.replace(b"HMAC", b"HMAX", 1), "not signed"),
+        (lambda data: data[len(live_engine.SIGNED_MAGIC) + 32 :], "not signed"),
+    ],
+    ids=["changed-payload", "changed-header", "bare-pickle"],
+)
+def test_a_tampered_artefact_is_refused_before_anything_is_unpickled(
+    fitted, monkeypatch, spoil, message
+):
+    matcher, _rng = fitted
+    data = spoil(matcher.to_bytes(KEY))
+    monkeypatch.setattr(live_engine.pickle, "loads", lambda *_a: pytest.fail("unpickled"))
+    with pytest.raises(TamperedModelError, match=message):
+        Matcher.from_bytes(data, KEY)
+
+
+def test_an_artefact_signed_with_another_key_is_refused(fitted):
+    matcher, _rng = fitted
+    with pytest.raises(TamperedModelError, match="signature does not match"):
+        Matcher.from_bytes(matcher.to_bytes(KEY), b"x" * 32)

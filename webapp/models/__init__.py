@@ -5,10 +5,12 @@ from webapp.models.base import utcnow
 from webapp.models.candidate import Candidate, CandidateStatus
 from webapp.models.matching import (
     OCCUPYING_STATUSES,
+    MatchChange,
     ModelArtifact,
     Placement,
     PlacementOutcome,
     PlacementStatus,
+    RefitRun,
     Suggestion,
     SuggestionStatus,
 )
@@ -41,6 +43,7 @@ __all__ = [
     "Candidate",
     "CandidateStatus",
     "LanguageLevel",
+    "MatchChange",
     "ModelArtifact",
     "Notification",
     "Occupation",
@@ -51,6 +54,7 @@ __all__ = [
     "PartnershipMessage",
     "PartnershipStatus",
     "Placement",
+    "RefitRun",
     "PlacementOutcome",
     "PlacementStatus",
     "PostalPlace",
