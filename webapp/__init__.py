@@ -23,6 +23,10 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     logging.getLogger("arbeidsbro").setLevel(logging.INFO)
+    if app.config.get("PRELOAD_MODEL") and not app.testing:
+        from webapp.services import model_store
+
+        model_store.preload(app)  # in each worker as it starts, never on a user's request
     return app
 
 

@@ -12,9 +12,9 @@ from webapp import jobs
 from webapp.admin.forms import InviteUserForm, OrganisationForm
 from webapp.extensions import db
 from webapp.forms import ConfirmForm
-from webapp.models import AuditEvent, ModelArtifact, Organisation, OutgoingMail, Role, User
+from webapp.models import AuditEvent, Organisation, OutgoingMail, Role, User
 from webapp.security import role_required
-from webapp.services import accounts, stats
+from webapp.services import accounts, matchmaking, model_store, stats
 from webapp.services.errors import DomainError
 from webapp.services.placements import OUTCOMES
 from webapp.views import invite_from, show_domain_error
@@ -31,15 +31,14 @@ def require_admin():
 
 @bp.route("/")
 def home():
-    artifacts = db.session.scalars(
-        select(ModelArtifact).order_by(ModelArtifact.id.desc()).limit(5)
-    ).all()
+    artifacts = model_store.versions(limit=5)  # the payload column stays unloaded
     return render_template(
         "admin/home.html",
         figures=stats.dashboard(),
         placements=stats.placement_figures(),
         outcome_labels=OUTCOMES,
         artifacts=artifacts,
+        refit=matchmaking.latest_refit(),
         confirm=ConfirmForm(),
     )
 
