@@ -19,7 +19,7 @@ import logging
 import threading
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 import matching
 from webapp.extensions import db
@@ -92,6 +92,9 @@ def current_matcher() -> tuple[matching.Matcher | None, str | None]:
     ).first()
     _cache = _state()
     with _cache["lock"]:
+        if newest is None:  # no model in this database (yet, or any more)
+            _cache.update(version=None, matcher=None, applied=0, seen=set())
+            return None, None
         if (
             newest is not None
             and newest.version != _cache["version"]
@@ -176,7 +179,8 @@ def prune(keep: int = KEEP_VERSIONS) -> int:
         return 0
     oldest = min(row.id for row in kept)
     dropped = db.session.execute(delete(ModelArtifact).where(ModelArtifact.id < oldest)).rowcount
-    upto = min(row.changes_upto for row in kept)
+    # The newest change row always stays: SQLite would otherwise hand out its id again.
+    upto = min(min(row.changes_upto for row in kept), _newest_change_id() - 1)
     db.session.execute(
         delete(MatchChange).where(MatchChange.id <= upto, MatchChange.applied_at.is_not(None))
     )
@@ -191,3 +195,7 @@ def preload(app) -> None:
         except Exception:  # noqa: BLE001 - no database yet (first deploy): load on first use
             db.session.rollback()
             log.warning("model not preloaded", exc_info=True)
+
+
+def _newest_change_id() -> int:
+    return db.session.scalar(select(func.max(MatchChange.id))) or 0
