@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
 from support import (
     TAXONOMY_TABLES,
     TEST_DATABASE_URL,
@@ -14,6 +15,11 @@ from support import (
 
 from webapp.extensions import db as _db
 from webapp.extensions import limiter
+
+# Property tests explore the same examples on every run, so a red run can be repeated and a
+# green one is not luck; the examples are still many and varied (see the tests' max_examples).
+settings.register_profile("deterministic", derandomize=True, database=None, print_blob=True)
+settings.load_profile("deterministic")
 
 
 def pytest_report_header(config):

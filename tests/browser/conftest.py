@@ -89,6 +89,20 @@ def base_url(live_server):
     return live_server
 
 
+@pytest.fixture
+def context(context):
+    """Every page a test opens in its browser context: a Content Security Policy violation fails it."""
+    violations: list[str] = []
+
+    def record(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"{message.location.get('url', '?')}: {message.text[:160]}…")
+
+    context.on("console", record)
+    yield context
+    assert not violations, "CSP violations in the console:\n" + "\n".join(violations)
+
+
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     return AXE_SOURCE.read_text("utf-8")

@@ -69,6 +69,9 @@ def test_every_page_sends_security_headers(client):
     assert "default-src 'self'" in csp
     assert "frame-ancestors 'none'" in csp
     assert "object-src 'none'" in csp
+    # Images may be data: URIs (Designsystemet's icons), scripts and styles may not.
+    assert "img-src 'self' data:" in csp
+    assert "script-src" not in csp and "style-src" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert "Strict-Transport-Security" not in response.headers
