@@ -28,6 +28,7 @@ checks this after 1,000 random operations.
 from __future__ import annotations
 
 import logging
+from collections import ChainMap
 from collections.abc import Hashable
 from dataclasses import dataclass
 
@@ -38,6 +39,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import engine as _engine
 from .rules import static_mask
 from .scoring import SideFeatures
+from .text import tokenize
 from .topk import top_n
 from .types import Candidate, Slot
 
@@ -428,7 +430,12 @@ class LiveIndexMixin:
             for pid in replaced:
                 side.bury(pid)
             if profiles:
-                encoded = self._encode(profiles, Slot if kind == "slot" else Candidate)
+                text = self._slot_text if kind == "slot" else self._candidate_text
+                encoded = self._encode(
+                    profiles,
+                    Slot if kind == "slot" else Candidate,
+                    vectors=_transform(self.text_model_, [text(p) for p in profiles]),
+                )
                 groups, created = side.groups.assign(encoded.rules)
                 side.append(encoded, groups)
                 if created:
@@ -500,6 +507,36 @@ class LiveIndexMixin:
         clone.candidates_ = clone._encode(list(candidates), Candidate)
         clone._index_profiles()
         return clone
+
+
+def _transform(model, texts) -> sp.csr_matrix:
+    """``model.transform(texts)`` without copying the fitted word × n-gram matrix.
+
+    ``TextModel.transform`` stacks the n-grams of words it has not seen under the whole fitted
+    word × n-gram matrix, a copy proportional to the vocabulary, for every call. Here that
+    matrix is assembled from just the rows the texts use (the others left empty), so one new
+    profile costs what its own words cost. The result is the same matrix.
+    """
+    grams = getattr(model, "word_grams_", None)
+    if grams is None or not hasattr(model, "char_counter_"):
+        return model.transform(texts)
+    docs = [tokenize(t) for t in texts]
+    vocabulary = model.vocabulary_
+    # (``set - dict.keys()`` would walk the whole vocabulary; this walks the texts' words.)
+    unseen = sorted({w for doc in docs for w in doc if w not in vocabulary})
+    n_known = len(vocabulary)
+    n_words = n_known + len(unseen)
+    index = ChainMap({w: n_known + i for i, w in enumerate(unseen)}, vocabulary)
+    counts = model._word_counts(docs, n_words, index)
+    used = np.unique(counts.indices[counts.indices < n_known])
+    stacked = sp.vstack([grams[used], model.char_counter_.transform(unseen)], format="csr")
+    rows = np.concatenate([used, np.arange(n_known, n_words)])
+    lengths = np.zeros(n_words + 1, dtype=np.int64)
+    lengths[rows + 1] = np.diff(stacked.indptr)
+    sparse_grams = sp.csr_matrix(
+        (stacked.data, stacked.indices, np.cumsum(lengths)), shape=(n_words, grams.shape[1])
+    )
+    return model._vectors(counts, sparse_grams)
 
 
 def _take_side(side, index):

@@ -61,7 +61,11 @@ OCCUPATIONS = [f"occ-{i}" for i in range(6)]
 
 
 def _words(rng, n):
-    return " ".join(rng.choice(WORDS, size=n))
+    """Known words, and now and then one the fit never saw (it still has character n-grams)."""
+    words = list(rng.choice(WORDS, size=n))
+    if n and rng.random() < 0.3:
+        words.append(f"nyord{rng.integers(40)}kjøkken")
+    return " ".join(words)
 
 
 def random_slot(rng, sid, codes=0):
