@@ -66,6 +66,7 @@ MATRIX = {
             "users",
             "audit_log",
             "outgoing_mail",
+            "export_figure",
         ]
     },
     "admin.organisation_approve": {**ADMIN, "admin": WRITE},
@@ -177,6 +178,8 @@ class World:
             "organisation_id": employer_org.id,
             "user_id": self.users["caseworker_b"].id,
             "token": "not-a-real-invite",
+            "key": "funnel",
+            "fmt": "csv",
         }
 
 

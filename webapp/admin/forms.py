@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields import SelectChoice
 from wtforms.validators import Email, InputRequired, Optional, ValidationError
 
@@ -65,3 +72,29 @@ class OrganisationForm(FlaskForm):
     def validate_org_number(self, field):
         if field.data and not is_valid_org_number(field.data):
             raise ValidationError(_l("Organisasjonsnummeret er ikke gyldig."))
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "") else None
+
+
+def _within_reason(form, field):
+    if field.data and not (2000 <= field.data.year <= 2100):
+        raise ValidationError(_l("Velg en dato mellom år 2000 og 2100."))
+
+
+class DashboardFilterForm(FlaskForm):
+    """The dashboard's filters, read from the query string (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    date_from = DateField(_l("Fra dato"), validators=[Optional(), _within_reason])
+    date_to = DateField(_l("Til dato"), validators=[Optional(), _within_reason])
+    organisation = SelectField(_l("Organisasjon"), coerce=_optional_int, default="")
+    slot_kind = SelectField(_l("Type plass"), default="")
+    municipality = SelectField(_l("Kommune"), default="")
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("Til-datoen kan ikke være før fra-datoen."))

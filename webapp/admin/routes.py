@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 from wtforms.fields import SelectChoice
 
 from webapp import jobs
-from webapp.admin.forms import InviteUserForm, OrganisationForm
+from webapp.admin.forms import DashboardFilterForm, InviteUserForm, OrganisationForm
 from webapp.extensions import db
 from webapp.forms import ConfirmForm
 from webapp.models import AuditEvent, Organisation, OutgoingMail, Role, User
 from webapp.security import role_required
 from webapp.services import accounts, matchmaking, model_store, stats
 from webapp.services.errors import DomainError
-from webapp.services.placements import OUTCOMES
+from webapp.services.stats import exports
 from webapp.views import invite_from, show_domain_error
 
 bp = Blueprint("admin", __name__)
+bp.add_app_template_global(format_decimal, "format_decimal")
 PER_PAGE = 25
 
 
@@ -29,17 +31,67 @@ def require_admin():
     """Every page here is for the municipality's administrators."""
 
 
+def _dashboard_filters() -> tuple[DashboardFilterForm, stats.Filters | None]:
+    """The filter form from the query string, and the filters (None when the form has errors)."""
+    form = DashboardFilterForm(request.args)
+    options = stats.filter_options()
+    everything = SelectChoice("", _("Alle"))
+    form.organisation.choices = [everything] + [
+        SelectChoice(id_, name) for id_, name in options["organisations"]
+    ]
+    form.slot_kind.choices = [everything] + [
+        SelectChoice(kind.code, kind.label) for kind in options["slot_kinds"]
+    ]
+    form.municipality.choices = [everything] + [
+        SelectChoice(name, name) for name in options["municipalities"]
+    ]
+    if not request.args:
+        return form, stats.Filters()
+    if not form.validate():
+        return form, None
+    return form, stats.make_filters(
+        date_from=form.date_from.data,
+        date_to=form.date_to.data,
+        organisation_id=form.organisation.data,
+        slot_kind=form.slot_kind.data,
+        municipality=form.municipality.data,
+    )
+
+
 @bp.route("/")
 def home():
     artifacts = model_store.versions(limit=5)  # the payload column stays unloaded
+    form, filters = _dashboard_filters()
     return render_template(
         "admin/home.html",
-        figures=stats.dashboard(),
-        placements=stats.placement_figures(),
-        outcome_labels=OUTCOMES,
+        figures=stats.headline(),
+        tables=stats.figures(filters) if filters is not None else [],
+        filters=filters,
+        filter_form=form,
         artifacts=artifacts,
         refit=matchmaking.latest_refit(),
         confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/tall/<key>.<any(csv, xlsx):fmt>")
+def export_figure(key: str, fmt: str):
+    """One dashboard table, with the same filters, as a download (aggregates only)."""
+    _form, filters = _dashboard_filters()
+    if filters is None:
+        abort(400)
+    try:
+        table = stats.figure(key, filters)
+    except stats.UnknownFigure:
+        abort(404)
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(table), "text/csv; charset=utf-8"
+    else:
+        body, mimetype = exports.to_xlsx(table), exports.XLSX_MIMETYPE
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="arbeidsbro-{key}.{fmt}"'},
     )
 
 

@@ -1,0 +1,126 @@
+"""Aggregate figures for the admin dashboard. Counts only: never a list of people.
+
+``figures(filters)`` gives every dashboard table; ``figure(key, filters)`` one of them (exports);
+``headline()`` the few counts at the top of the page.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from webapp.extensions import db
+from webapp.models import (
+    OCCUPYING_STATUSES,
+    Candidate,
+    CandidateStatus,
+    Organisation,
+    Placement,
+    PostalPlace,
+    Site,
+    Slot,
+    SlotKind,
+    SlotStatus,
+)
+from webapp.services.stats.filters import Filters
+from webapp.services.stats.kpis import FIGURES
+from webapp.services.stats.tables import SUPPRESS_BELOW, Column, Table, suppress
+
+
+class UnknownFigure(LookupError):
+    pass
+
+
+def figures(filters: Filters | None = None) -> list[Table]:
+    filters = filters or Filters()
+    return [build(filters) for build in FIGURES.values()]
+
+
+def figure(key: str, filters: Filters | None = None) -> Table:
+    if key not in FIGURES:
+        raise UnknownFigure(key)
+    return FIGURES[key](filters or Filters())
+
+
+def make_filters(
+    *,
+    date_from=None,
+    date_to=None,
+    organisation_id: int | None = None,
+    slot_kind: str | None = None,
+    municipality: str | None = None,
+) -> Filters:
+    """Filters for the dashboard; the organisation's kind decides which side of a match it names."""
+    kind = db.session.scalar(select(Organisation.kind).where(Organisation.id == organisation_id))
+    return Filters(
+        date_from=date_from,
+        date_to=date_to,
+        organisation_id=organisation_id if kind else None,
+        organisation_kind=kind,
+        slot_kind=slot_kind or None,
+        municipality=municipality or None,
+    )
+
+
+def filter_options() -> dict:
+    """What the filters offer: organisations, slot kinds and municipalities with slots or users."""
+    site_places = (
+        select(PostalPlace.municipality)
+        .join(Site, Site.postal_code == PostalPlace.postal_code)
+        .distinct()
+    )
+    org_places = select(Organisation.municipality).where(Organisation.municipality != "").distinct()
+    municipalities = sorted(
+        set(db.session.scalars(site_places)) | set(db.session.scalars(org_places))
+    )
+    return {
+        "organisations": db.session.execute(
+            select(Organisation.id, Organisation.name).order_by(Organisation.name)
+        ).all(),
+        "slot_kinds": db.session.scalars(select(SlotKind).order_by(SlotKind.sort_order)).all(),
+        "municipalities": municipalities,
+    }
+
+
+def headline() -> dict:
+    """Counts for the top of the dashboard, now (the filters do not apply)."""
+
+    def count(stmt) -> int:
+        return db.session.scalar(stmt) or 0
+
+    return {
+        "organisations_pending": count(
+            select(func.count()).select_from(Organisation).where(Organisation.approved_at.is_(None))
+        ),
+        "slots_open": count(
+            select(func.count()).select_from(Slot).where(Slot.status == SlotStatus.OPEN)
+        ),
+        "candidates_active": suppress(
+            count(
+                select(func.count())
+                .select_from(Candidate)
+                .where(Candidate.status == CandidateStatus.ACTIVE)
+            )
+        ),
+        "placements_active": suppress(
+            count(
+                select(func.count())
+                .select_from(Placement)
+                .where(Placement.status.in_(OCCUPYING_STATUSES))
+            )
+        ),
+    }
+
+
+__all__ = [
+    "SUPPRESS_BELOW",
+    "Column",
+    "Filters",
+    "Table",
+    "UnknownFigure",
+    "figure",
+    "figures",
+    "filter_options",
+    "headline",
+    "make_filters",
+    "suppress",
+]
