@@ -358,3 +358,39 @@ def test_ranked_candidates_come_from_one_batch_call(world, db, monkeypatch):
 def test_the_live_blockers_name_every_rule(world, db):
     _close(world)
     assert live_matching.pair_blockers(world.candidate, world.slot) == ["slot_closed"]
+
+
+# --- with Redis --------------------------------------------------------------------------------
+
+
+def test_with_redis_the_change_is_queued_and_the_page_says_it_is_being_updated(
+    world, db, app, client, auth
+):
+    from redis import Redis
+    from rq import Queue
+
+    url = "redis://127.0.0.1:6379/13"
+    try:
+        Redis.from_url(url).flushdb()
+    except Exception:  # noqa: BLE001
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    app.config["REDIS_URL"] = url
+    try:
+        new = a_second_fitting_slot(world)
+        slots.change_state(world.employer, new, "publish")
+        (job,) = Queue("arbeidsbro", connection=Redis.from_url(url)).jobs
+        assert job.func_name == "webapp.jobs.apply_changes"
+        assert pair(world, new.id) is None  # not stored yet: the job does that
+        changed = job.args[0]
+        assert live_matching.pending_change("slot", new.id)
+        auth.login(world.caseworker.email, PASSWORD)
+        page = client.get(f"/veileder/kandidater/{world.candidate.id}/forslag")
+        assert "Forslagene oppdateres" in page.get_data(as_text=True)
+    finally:
+        app.config["REDIS_URL"] = None
+        Redis.from_url(url).flushdb()
+    live_matching.apply_changes(changed)  # what the worker runs
+    assert not live_matching.pending_change("slot", new.id)
+    assert pair(world, new.id).status == SuggestionStatus.SUGGESTED
+    page = client.get(f"/veileder/kandidater/{world.candidate.id}/forslag")
+    assert "Forslagene oppdateres" not in page.get_data(as_text=True)

@@ -83,7 +83,7 @@ def candidate_suggestions(candidate_id: int):
         blocked=blocked,
         gone=gone,
         blocker_text=live_matching.blocker_text,
-        updating=live_matching.pending_change("candidate", candidate.id),
+        updating=live_matching.updating(),
         explanation=explanation,
         factor_rows=factor_rows,
         status_label=proposals.status_label,

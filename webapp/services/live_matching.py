@@ -20,6 +20,7 @@ names why a pair may not be proposed or accepted now.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -43,6 +44,8 @@ log = logging.getLogger("arbeidsbro.matching")
 #: A changed slot re-ranks the suggestion lists of at most this many best-fitting candidates
 #: (besides every candidate who had it suggested).
 TOUCH_CANDIDATES = 200
+#: A change not applied within this many minutes no longer makes pages say "being updated".
+PENDING_WINDOW_MINUTES = 10
 
 BLOCKERS = {
     "slot_closed": _l("Plassen er stengt."),
@@ -160,6 +163,23 @@ def pending_change(kind: str, object_id: int) -> bool:
                 MatchChange.object_id == object_id,
                 MatchChange.applied_at.is_(None),
             )
+        )
+        is not None
+    )
+
+
+def updating(window_minutes: int = PENDING_WINDOW_MINUTES) -> bool:
+    """Whether some recent change still waits for its suggestions to be stored (any profile).
+
+    A change that waits longer than the window is taken to have failed (it is in the log; the
+    nightly refit catches up), so no page says "being updated" forever.
+    """
+    since = utcnow() - timedelta(minutes=window_minutes)
+    return (
+        db.session.scalar(
+            select(MatchChange.id)
+            .where(MatchChange.applied_at.is_(None), MatchChange.created_at >= since)
+            .limit(1)
         )
         is not None
     )
