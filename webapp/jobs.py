@@ -13,11 +13,22 @@ QUEUE = "arbeidsbro"
 JOB_TIMEOUT = {"rebuild_model": 3600}
 
 
-def _in_app(work, *args):
-    """Run ``work`` in a fresh app context (an RQ worker has none)."""
-    from webapp import create_app
+_app = None
 
-    with create_app().app_context():
+
+def _in_app(work, *args):
+    """Run ``work`` in an app context (an RQ worker has none).
+
+    The app, and so its loaded model, is made once per process: a worker that does not fork per
+    job (``rq worker --worker-class rq.worker.SimpleWorker``) keeps the model between jobs and
+    only applies the change log to it.
+    """
+    global _app
+    if _app is None:
+        from webapp import create_app
+
+        _app = create_app()
+    with _app.app_context():
         return work(*args)
 
 
