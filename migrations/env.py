@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from webapp.models.search_index import include_name, include_object
+
 config = context.config
 if config.config_file_name and not logging.getLogger().handlers:
     # Leave logging alone when an app (or pytest) has configured it already.
@@ -39,6 +41,9 @@ def run_migrations_online():
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
+    # The full-text search objects are DDL of their own, not model columns or tables.
+    conf_args.setdefault("include_name", include_name)
+    conf_args.setdefault("include_object", include_object)
     with db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=db.metadata, **conf_args)
         with context.begin_transaction():

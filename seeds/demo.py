@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
+from seeds.schools import seed_schools
 from seeds.taxonomy import load_taxonomies
 from webapp.extensions import db
 from webapp.models import (
@@ -301,6 +302,7 @@ def seed_demo() -> dict[str, int]:
     refugee_archetypes = [a for a in ARCHETYPES if a.programme == "introduksjonsprogrammet"]
     _candidates(nav, nav_user, 50, rng, "NAV", nav_archetypes)
     _candidates(refugee, refugee_user, 30, rng, "FIT", refugee_archetypes)
+    seed_schools()
     db.session.commit()
     return {
         "organisations": db.session.query(Organisation).count(),

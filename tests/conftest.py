@@ -91,3 +91,37 @@ def runner(app):
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+class StatementCounter:
+    """The SQL statements run while counting (SQLAlchemy's ``before_cursor_execute``)."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def __call__(self, _conn, _cursor, statement, *_args):
+        self.statements.append(statement)
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as counted: …`` then ``len(counted)`` is the statements sent."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():
+        counter = StatementCounter()
+        with app.app_context():
+            engine = _db.engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+
+    return counting

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models import Organisation, OrganisationKind
+from webapp.school.commands import schools
 from webapp.services import accounts
 from webapp.services.errors import DomainError
 
@@ -17,6 +18,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(match)
     app.cli.add_command(reminders)
+    app.cli.add_command(schools)
 
 
 @click.group(help="The matching model.")

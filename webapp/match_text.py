@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -38,9 +39,17 @@ def _date(value) -> str:
         return str(value or "–")
 
 
+def _labels_of(model) -> dict[str, str]:
+    """Code → label of a (small) taxonomy, read once per request, not once per reason."""
+    cache = g.setdefault("taxonomy_labels", {})
+    if model not in cache:
+        cache[model] = {row.code: row.label for row in db.session.scalars(select(model))}
+    return cache[model]
+
+
 def _names(model, codes) -> str:
-    rows = {r.code: r.label for r in db.session.scalars(select(model).where(model.code.in_(codes)))}
-    return ", ".join(rows.get(code, code) for code in codes)
+    labels = _labels_of(model)
+    return ", ".join(labels.get(code, code) for code in codes)
 
 
 def reason_text(reason: dict) -> str | None:

@@ -16,6 +16,7 @@ NAVIGATION = {
         ("employer.slots", _l("Plasser")),
         ("employer.inbox", _l("Forslag")),
         ("employer.placements", _l("Praksis")),
+        ("employer.school_requests", _l("Skoler")),
         ("employer.sites", _l("Arbeidssteder")),
         ("employer.profile", _l("Virksomheten")),
     ],
@@ -25,13 +26,19 @@ NAVIGATION = {
         ("caseworker.browse_slots", _l("Ledige plasser")),
         ("caseworker.placements", _l("Praksis")),
     ],
-    Role.SCHOOL: [("school.home", _l("Oversikt"))],
+    Role.SCHOOL: [
+        ("school.home", _l("Oversikt")),
+        ("school.needs_list", _l("Behov")),
+        ("school.partnerships", _l("Samarbeid")),
+        ("school.unmet", _l("Udekket behov")),
+    ],
     Role.ADMIN: [
         ("admin.home", _l("Oversikt")),
         ("admin.organisations", _l("Organisasjoner")),
         ("admin.users", _l("Brukere")),
         ("admin.audit_log", _l("Logg")),
         ("admin.outgoing_mail", _l("E-post")),
+        ("admin.unmet_demand", _l("Skolebehov")),
     ],
 }
 

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from webapp.extensions import db
 from webapp.matching_forms import EndPlacementForm, FollowUpForm
@@ -16,6 +17,14 @@ from webapp.services.errors import DomainError
 PER_PAGE = 20
 FINISHED = (PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY)
 
+
+
+# One whole sentence per action: "er nå %(state)s" read "er nå pågår" for a started placement.
+PLACEMENT_DONE = {
+    "start": lambda: _("Praksisplassen er startet."),
+    "complete": lambda: _("Praksisplassen er fullført."),
+    "end_early": lambda: _("Praksisplassen er avsluttet før tiden."),
+}
 
 def proposal_card(suggestion: Suggestion) -> dict | None:
     """What an employer may see of a proposed candidate: only what the match needs.
@@ -58,6 +67,7 @@ def add_placement_routes(bp, side: str, owner_column) -> None:
             select(Placement)
             .join(Slot, Slot.id == Placement.slot_id)
             .join(Candidate, Candidate.id == Placement.candidate_id)
+            .options(contains_eager(Placement.slot), contains_eager(Placement.candidate))
             .where(owner_column == current_user.organisation_id)
             .order_by(Placement.status.in_(FINISHED), Placement.start_date)
         )
@@ -125,13 +135,7 @@ def placement_action(placement: Placement, action: str, side: str):
     except DomainError as error:
         flash(error.message, "danger")
     else:
-        flash(
-            _(
-                "Praksisplassen er nå %(state)s.",
-                state=placement_service.STATUS_LABELS[placement.status],
-            ),
-            "success",
-        )
+        flash(PLACEMENT_DONE[action](), "success")
     return redirect(url_for(f"{side}.placement", placement_id=placement.id))
 
 

@@ -91,7 +91,7 @@ def base_url(live_server):
 
 @pytest.fixture
 def context(context):
-    """Every page a test opens in its browser context: a Content Security Policy violation fails it."""
+    """Every page a test opens in its browser context: a CSP violation fails the test."""
     violations: list[str] = []
 
     def record(message) -> None:

@@ -67,7 +67,7 @@ def test_caseworker_and_employer_take_a_match_to_a_completed_placement(
     expect(employer.get_by_text("Dere har takket ja.")).to_be_visible()
     check_accessibility(employer)
     employer.get_by_role("button", name="Marker som startet").click()
-    expect(employer.get_by_text("Praksisplassen er nå pågår.")).to_be_visible()
+    expect(employer.get_by_text("Praksisplassen er startet.")).to_be_visible()
 
     caseworker.get_by_role("link", name=re.compile("^Varsler")).click()
     expect(caseworker.get_by_text("Arbeidsgiveren takket ja", exact=True)).to_be_visible()
@@ -79,7 +79,7 @@ def test_caseworker_and_employer_take_a_match_to_a_completed_placement(
     check_accessibility(caseworker)
     caseworker.get_by_label("Utfall").select_option("apprenticeship_contract")
     caseworker.get_by_role("button", name="Fullført").click()
-    expect(caseworker.get_by_text("Praksisplassen er nå fullført.")).to_be_visible()
+    expect(caseworker.get_by_text("Praksisplassen er fullført.")).to_be_visible()
     expect(caseworker.get_by_text("Lærekontrakt")).to_be_visible()
 
     caseworker.context.close()

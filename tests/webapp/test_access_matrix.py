@@ -9,13 +9,31 @@ from __future__ import annotations
 import pytest
 from factories import make_candidate, make_organisation, make_site, make_slot, make_user
 from flask_login.utils import _create_identifier
+from school_factories import make_need, make_request
 from support import CSRF_PATTERN
 
 from webapp.models import OrganisationKind, Placement, Suggestion, SuggestionStatus
 
-ROLES = ["anonymous", "employer", "employer_b", "caseworker_a", "caseworker_b", "school", "admin"]
+ROLES = [
+    "anonymous",
+    "employer",
+    "employer_b",
+    "caseworker_a",
+    "caseworker_b",
+    "school",
+    "school_b",
+    "admin",
+]
 WRITE = "write"  # an allowed POST: it does its work (200, a redirect, or 422 for a form error)
-OBJECT_ARGS = {"candidate_id", "suggestion_id", "placement_id", "site_id", "slot_id"}
+OBJECT_ARGS = {
+    "candidate_id",
+    "suggestion_id",
+    "placement_id",
+    "site_id",
+    "slot_id",
+    "need_id",
+    "partnership_id",
+}
 ACTIONS = {
     "employer.slot_change_state": "pause",
     "employer.placement_change_state": "start",
@@ -39,6 +57,8 @@ EMPLOYER_OBJECT = area("employer", other_org={"employer_b": 404})
 CASEWORKER_LIST = area("caseworker_a", other_org={"caseworker_b": 200})
 CASEWORKER_OBJECT = area("caseworker_a", other_org={"caseworker_b": 404})
 ADMIN = area("admin")
+SCHOOL_LIST = area("school", other_org={"school_b": 200})
+SCHOOL_OBJECT = area("school", other_org={"school_b": 404})
 
 MATRIX = {
     "main.index": {**dict.fromkeys(ROLES, 302), "anonymous": 200},
@@ -47,7 +67,7 @@ MATRIX = {
     "main.privacy": EVERYONE,
     "main.profile": LOGGED_IN,
     "main.notifications": LOGGED_IN,
-    "main.colleagues": {**LOGGED_IN, "caseworker_b": 403, "school": 403},
+    "main.colleagues": {**LOGGED_IN, "caseworker_b": 403, "school": 403, "school_b": 403},
     "auth.login": {**dict.fromkeys(ROLES, 302), "anonymous": 200},
     "auth.register": EVERYONE,
     "auth.accept_invite": dict.fromkeys(ROLES, 410),  # a made-up token
@@ -55,7 +75,31 @@ MATRIX = {
     "auth.logout": dict.fromkeys(ROLES, 302),
     "auth.set_language": dict.fromkeys(ROLES, 302),
     "api.me": {**EVERYONE, "anonymous": 401},
-    "school.home": area("school"),
+    **{
+        f"school.{name}": SCHOOL_LIST
+        for name in ["home", "needs_list", "need_new", "partnerships", "unmet"]
+    },
+    **{
+        f"school.{name}": SCHOOL_OBJECT
+        for name in ["need_detail", "need_edit", "finder_page", "partnership"]
+    },
+    **{
+        f"school.{name}": {**SCHOOL_OBJECT, "school": WRITE}
+        for name in [
+            "need_close",
+            "send_requests",
+            "partnership_withdraw",
+            "partnership_renew",
+            "partnership_end",
+        ]
+    },
+    "admin.unmet_demand": ADMIN,
+    **{f"employer.{name}": EMPLOYER_LIST for name in ["school_profile", "school_requests"]},
+    "employer.school_request": EMPLOYER_OBJECT,
+    **{
+        f"employer.{name}": {**EMPLOYER_OBJECT, "employer": WRITE}
+        for name in ["school_request_accept", "school_request_decline", "school_request_end"]
+    },
     **{
         f"admin.{name}": ADMIN
         for name in [
@@ -140,14 +184,16 @@ MATRIX = {
 
 class World:
     def __init__(self):
-        employer_org = make_organisation(OrganisationKind.EMPLOYER)
+        employer_org = make_organisation(OrganisationKind.EMPLOYER, open_to_schools=True)
         nav_a = make_organisation(OrganisationKind.NAV_OFFICE)
+        school_org = make_organisation(OrganisationKind.SCHOOL)
         self.users = {
             "employer": make_user(employer_org, password=None, is_admin=True),
             "employer_b": make_user(password=None, is_admin=True),
             "caseworker_a": make_user(nav_a, password=None, is_admin=True),
             "caseworker_b": make_user(kind=OrganisationKind.NAV_OFFICE, password=None),
-            "school": make_user(kind=OrganisationKind.SCHOOL, password=None),
+            "school": make_user(school_org, password=None),
+            "school_b": make_user(kind=OrganisationKind.SCHOOL, password=None),
             "admin": make_user(kind=OrganisationKind.MUNICIPALITY, password=None),
         }
         site = make_site(employer_org)
@@ -169,6 +215,8 @@ class World:
         )
         db.session.add(placement)
         db.session.commit()
+        need = make_need(school_org)
+        request = make_request(need, employer_org, requested_by=self.users["school"])
         self.values = {
             "candidate_id": candidate.id,
             "suggestion_id": proposed.id,
@@ -178,6 +226,8 @@ class World:
             "organisation_id": employer_org.id,
             "user_id": self.users["caseworker_b"].id,
             "token": "not-a-real-invite",
+            "need_id": need.id,
+            "partnership_id": request.id,
             "key": "funnel",
             "fmt": "csv",
         }

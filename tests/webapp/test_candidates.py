@@ -18,6 +18,7 @@ from webapp.models import (
     Suggestion,
     SuggestionStatus,
 )
+from webapp.services import candidate_records, candidate_search
 from webapp.services import candidates as service
 from webapp.services.errors import DomainError, NotAllowed
 
@@ -334,7 +335,7 @@ def test_the_service_refuses_changes_by_another_organisation(db):
         lambda: service.update(stranger, candidate, fields()),
         lambda: service.pause(stranger, candidate),
         lambda: service.withdraw_consent(stranger, candidate),
-        lambda: service.export(stranger, candidate),
+        lambda: candidate_records.export(stranger, candidate),
         lambda: service.record_view(stranger, candidate),
     ):
         with pytest.raises(NotAllowed):
@@ -788,7 +789,7 @@ def test_the_list_is_paginated(client, caseworker, db):
         make_candidate(caseworker.organisation, reference_code=f"P-{n:03d}")
     first = client.get("/veileder/kandidater").get_data(as_text=True)
     second = client.get("/veileder/kandidater?page=2").get_data(as_text=True)
-    assert len(set(re.findall(r"P-\d{3}", first))) == service.PER_PAGE
+    assert len(set(re.findall(r"P-\d{3}", first))) == candidate_search.PER_PAGE
     assert set(re.findall(r"P-\d{3}", second)) == {f"P-{n:03d}" for n in range(25, 30)}
     assert "Side 1 av 2, 30 treff" in first
     assert "30 kandidater" in first

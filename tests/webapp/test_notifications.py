@@ -102,7 +102,12 @@ def test_the_notification_page_lists_and_marks_read(app, db, client, auth):
     page = client.get("/varsler").get_data(as_text=True)
     assert "Nytt forslag til «Z»" in page
     assert "Hemmelig plass" not in page
-    assert 'class="ds-badge"' in client.get("/konto").get_data(as_text=True)
+    account = client.get("/konto").get_data(as_text=True)
+    # The design system draws the count inside the pill from data-count; text inside the span
+    # would sit next to an empty pill.
+    badge = 'class="ds-badge" data-color="danger" data-count="1" aria-hidden="true"></span>'
+    assert badge in account
+    assert "(1 uleste)" in account
     submit(client, "/varsler", form_url="/varsler")
     assert notifications.unread_count(user) == 0
     assert 'class="ds-badge"' not in client.get("/konto").get_data(as_text=True)

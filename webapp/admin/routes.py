@@ -7,6 +7,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager
 from wtforms.fields import SelectChoice
 
 from webapp import jobs
@@ -14,6 +15,7 @@ from webapp.admin.forms import DashboardFilterForm, InviteUserForm, Organisation
 from webapp.extensions import db
 from webapp.forms import ConfirmForm
 from webapp.models import AuditEvent, Organisation, OutgoingMail, Role, User
+from webapp.school.admin_views import add_unmet_demand_route
 from webapp.security import role_required
 from webapp.services import accounts, matchmaking, model_store, stats
 from webapp.services.errors import DomainError
@@ -202,7 +204,12 @@ def users():
         organisation = db.get_or_404(Organisation, form.organisation_id.data)
         invite_link = invite_from(form, organisation)
     query = request.args.get("q", "").strip()
-    stmt = select(User).join(User.organisation).order_by(Organisation.name, User.name)
+    stmt = (
+        select(User)
+        .join(User.organisation)
+        .options(contains_eager(User.organisation))
+        .order_by(Organisation.name, User.name)
+    )
     if query:
         pattern = f"%{query}%"
         stmt = stmt.where(or_(User.name.ilike(pattern), User.email.ilike(pattern)))
@@ -241,3 +248,6 @@ def audit_log():
         stmt = stmt.where(AuditEvent.action.startswith(action))
     page = db.paginate(stmt, per_page=50, error_out=False)
     return render_template("admin/audit_log.html", page=page, action=action)
+
+
+add_unmet_demand_route(bp)

@@ -21,8 +21,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.forms import FILTERABLE, INVALID_CHOICE, max_length
 from webapp.models import CandidateStatus
+from webapp.services import candidate_search, slot_search, taxonomy
 from webapp.services import candidates as service
-from webapp.services import slot_search, taxonomy
 
 # Control characters (other than tab and line breaks) have no place in typed text, and
 # PostgreSQL refuses NUL outright: drop them before anything else sees the value.
@@ -359,13 +359,13 @@ class CandidateFilterForm(FlaskForm):
         default="",
     )
 
-    def filters(self) -> service.CandidateFilters:
+    def filters(self) -> candidate_search.CandidateFilters:
         """The valid filters; a field with an error is left out instead of failing the page."""
 
         def ok(field) -> str:
             return (field.data or "") if not field.errors else ""
 
-        return service.CandidateFilters(
+        return candidate_search.CandidateFilters(
             q=ok(self.q),
             status=ok(self.status),
             kind=ok(self.kind),

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import case, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from webapp.caseworker.routes import bp
 from webapp.extensions import db
@@ -60,8 +60,8 @@ def candidate_suggestions(candidate_id: int):
     candidates.record_view(current_user, candidate, page="suggestions")
     rows = db.session.scalars(
         select(Suggestion)
+        .options(joinedload(Suggestion.slot).joinedload(Slot.organisation))
         .where(Suggestion.candidate_id == candidate.id)
-        .options(selectinload(Suggestion.slot).selectinload(Slot.organisation))
         .order_by(STATUS_ORDER, Suggestion.score.desc())
     ).all()
     open_rows = [s for s in rows if s.status != SuggestionStatus.OBSOLETE]

@@ -23,7 +23,7 @@ from webapp.caseworker.forms import (
 from webapp.forms import ConfirmForm
 from webapp.models import Candidate, Role
 from webapp.security import get_owned_or_404, role_required
-from webapp.services import candidates, slot_search
+from webapp.services import candidate_records, candidate_search, candidates, slot_search
 from webapp.services import placements as placement_service
 from webapp.services.errors import DomainError
 from webapp.views import flash_saved, show_domain_error
@@ -59,7 +59,7 @@ def home():
     return render_template(
         "caseworker/home.html",
         organisation=current_user.organisation,
-        figures=candidates.home_figures(current_user),
+        figures=candidate_search.home_figures(current_user),
         attention=placement_service.caseworker_attention(current_user.organisation_id),
     )
 
@@ -71,7 +71,7 @@ def home():
 def candidates_list():
     form = CandidateFilterForm(formdata=request.args)
     form.validate()
-    page = candidates.search(current_user, form.filters(), page=_page_number())
+    page = candidate_search.search(current_user, form.filters(), page=_page_number())
     return render_template(
         "caseworker/candidates.html",
         form=form,
@@ -109,9 +109,9 @@ def candidate_detail(candidate_id: int):
     return render_template(
         "caseworker/candidate_detail.html",
         candidate=candidate,
-        history=candidates.history(candidate),
-        suggestions=candidates.suggestions_of(candidate),
-        placements=candidates.placements_of(candidate),
+        history=candidate_records.history(candidate),
+        suggestions=candidate_records.suggestions_of(candidate),
+        placements=candidate_records.placements_of(candidate),
         actions=candidates.allowed_actions(candidate),
         labels=_labels(),
         consent_form=GiveConsentForm(formdata=None),
@@ -216,14 +216,14 @@ def candidate_consent_give(candidate_id: int):
 def candidate_export(candidate_id: int):
     """Right of access: everything about the candidate as a JSON file (audited)."""
     candidate = _candidate_or_404(candidate_id)
-    data = candidates.export(current_user, candidate)
+    data = candidate_records.export(current_user, candidate)
     body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
     return Response(
         body,
         mimetype="application/json",
         headers={
             "Content-Disposition": (
-                f'attachment; filename="{candidates.export_filename(candidate)}"'
+                f'attachment; filename="{candidate_records.export_filename(candidate)}"'
             )
         },
     )

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from webapp.employer.forms import ProfileForm, SiteForm, SlotForm
 from webapp.extensions import db
@@ -22,6 +23,7 @@ from webapp.models import (
     SuggestionStatus,
 )
 from webapp.placement_views import add_placement_routes, proposal_card
+from webapp.school.employer_views import add_school_routes, school_requests_waiting
 from webapp.security import get_owned_or_404, role_required
 from webapp.services import proposals
 from webapp.services import slots as slot_service
@@ -60,6 +62,7 @@ def home():
     starting = db.session.scalars(
         select(Placement)
         .join(Slot, Slot.id == Placement.slot_id)
+        .options(contains_eager(Placement.slot))
         .where(
             Slot.organisation_id == organisation.id,
             Placement.status == PlacementStatus.PLANNED,
@@ -73,6 +76,7 @@ def home():
         counts=counts,
         proposals_waiting=proposals_waiting,
         starting=starting,
+        school_requests_waiting=school_requests_waiting(organisation.id),
         has_sites=bool(slot_service.organisation_sites(organisation.id)),
     )
 
@@ -280,6 +284,7 @@ def inbox():
     stmt = (
         select(Suggestion)
         .join(Slot, Slot.id == Suggestion.slot_id)
+        .options(contains_eager(Suggestion.slot))
         .where(Slot.organisation_id == current_user.organisation_id, Suggestion.status.in_(wanted))
         .order_by(Slot.title, Suggestion.answer_due, Suggestion.id)
     )
@@ -338,3 +343,4 @@ def proposal_decline(suggestion_id: int):
 # --- placements --------------------------------------------------------------------------------
 
 add_placement_routes(bp, "employer", Slot.organisation_id)
+add_school_routes(bp)

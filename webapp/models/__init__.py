@@ -1,5 +1,7 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
+# The full-text search indexes ride on the candidate and slot tables' DDL events.
+from webapp.models import search_index  # noqa: E402, F401, I001
 from webapp.models.audit import AuditEvent
 from webapp.models.base import utcnow
 from webapp.models.candidate import Candidate, CandidateStatus
@@ -23,7 +25,15 @@ from webapp.models.organisation import (
     Site,
     User,
 )
-from webapp.models.school import Partnership, PartnershipMessage, PartnershipStatus, SchoolNeed
+from webapp.models.school import (
+    CooperationKind,
+    NeedStatus,
+    Partnership,
+    PartnershipMessage,
+    PartnershipStatus,
+    SchoolNeed,
+    SchoolProfile,
+)
 from webapp.models.slot import Slot, SlotStatus
 from webapp.models.taxonomy import (
     Adaptation,
@@ -41,10 +51,12 @@ __all__ = [
     "Adaptation",
     "AuditEvent",
     "Candidate",
+    "CooperationKind",
     "CandidateStatus",
     "LanguageLevel",
     "MatchChange",
     "ModelArtifact",
+    "NeedStatus",
     "Notification",
     "Occupation",
     "Organisation",
@@ -61,6 +73,7 @@ __all__ = [
     "ProgramArea",
     "Role",
     "SchoolNeed",
+    "SchoolProfile",
     "Site",
     "Skill",
     "Slot",

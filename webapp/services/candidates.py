@@ -14,26 +14,22 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
 from webapp.models import (
     Adaptation,
-    AuditEvent,
     Candidate,
     CandidateStatus,
     LanguageLevel,
     Occupation,
-    Placement,
     Role,
     Skill,
     SlotKind,
-    Suggestion,
     User,
     utcnow,
 )
-from webapp.models.candidate import candidate_kind, candidate_occupation, candidate_skill
 from webapp.services import audit, matchmaking
 from webapp.services import proposals as proposal_service
 from webapp.services import taxonomy as taxonomies
@@ -60,7 +56,6 @@ COMMUTE_MIN_KM, COMMUTE_MAX_KM = 1, 300
 # "Available from" may lie a little in the past (available now) but not decades away.
 AVAILABLE_FROM_PAST = timedelta(days=5 * 366)
 AVAILABLE_FROM_FUTURE = timedelta(days=3 * 366)
-HISTORY_LIMIT = 50
 PER_PAGE = 25
 
 REFERENCE_CODE_PATTERN = re.compile(r"^[0-9A-Za-zÆØÅæøå][0-9A-Za-zÆØÅæøå._/-]*$")
@@ -131,7 +126,7 @@ def may_see(actor: User | None, candidate: Candidate) -> bool:
     )
 
 
-def _require_may_see(actor: User, candidate: Candidate) -> None:
+def require_may_see(actor: User, candidate: Candidate) -> None:
     if not may_see(actor, candidate):
         raise NotAllowed(_("Du har ikke tilgang til denne kandidaten."))
 
@@ -332,7 +327,7 @@ def create(
 def update(actor: User, candidate: Candidate, fields: CandidateFields) -> Candidate:
     """Change what is known about a candidate; the audit event names the fields, not values."""
     try:
-        _require_may_see(actor, candidate)
+        require_may_see(actor, candidate)
         if candidate.status == CandidateStatus.ARCHIVED:
             raise DomainError(_("En arkivert kandidat kan ikke endres. Aktiver kandidaten først."))
         values = _check_fields(actor, fields, candidate)
@@ -377,7 +372,7 @@ def allowed_actions(candidate: Candidate) -> list[str]:
 def change_status(actor: User, candidate: Candidate, action: str) -> Candidate:
     """Pause, reactivate or archive; an action the current state does not allow is refused."""
     try:
-        _require_may_see(actor, candidate)
+        require_may_see(actor, candidate)
         if action not in TRANSITIONS:
             raise DomainError(_("Ukjent handling."))
         sources, target, audit_action = TRANSITIONS[action]
@@ -427,7 +422,7 @@ def withdraw_consent(actor: User, candidate: Candidate) -> int:
     Returns how many proposals were withdrawn.
     """
     try:
-        _require_may_see(actor, candidate)
+        require_may_see(actor, candidate)
         if not candidate.has_consent:
             raise DomainError(_("Kandidaten har ikke gitt samtykke som kan trekkes."))
     except DomainError:
@@ -445,7 +440,7 @@ def withdraw_consent(actor: User, candidate: Candidate) -> int:
 def give_consent(actor: User, candidate: Candidate, scope: str) -> Candidate:
     """Record consent (again), with what it covers."""
     try:
-        _require_may_see(actor, candidate)
+        require_may_see(actor, candidate)
         if candidate.status == CandidateStatus.ARCHIVED:
             raise DomainError(_("En arkivert kandidat kan ikke gi samtykke. Aktiver først."))
         if candidate.has_consent:
@@ -466,127 +461,12 @@ def give_consent(actor: User, candidate: Candidate, scope: str) -> Candidate:
 
 def record_view(actor: User, candidate: Candidate, page: str = "detail") -> None:
     """Every look at a candidate's page is written to the audit log (DESIGN.md §5)."""
-    _require_may_see(actor, candidate)
+    require_may_see(actor, candidate)
     audit.record(actor, "candidate.viewed", candidate, page=page)
     db.session.commit()
 
 
 # --- reading ---------------------------------------------------------------------------------
-
-
-@dataclass
-class CandidateFilters:
-    q: str = ""
-    status: str = ""  # "" = active and paused; "all" = every state
-    kind: str = ""
-    consent: str = ""  # "yes", "no" or ""
-    level: str = ""
-
-
-def _has_consent_clause():
-    return Candidate.consent_at.is_not(None) & (
-        Candidate.consent_withdrawn_at.is_(None)
-        | (Candidate.consent_withdrawn_at < Candidate.consent_at)
-    )
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern for ``text`` anywhere, with LIKE's own wildcards taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def search_statement(actor: User, filters: CandidateFilters):
-    """The actor's organisation's candidates matching every filter, by reference code."""
-    stmt = select(Candidate).where(Candidate.organisation_id == actor.organisation_id)
-    if filters.status == "all":
-        pass
-    elif filters.status in set(CandidateStatus):
-        stmt = stmt.where(Candidate.status == filters.status)
-    else:
-        stmt = stmt.where(Candidate.status != CandidateStatus.ARCHIVED)
-    if filters.kind:
-        stmt = stmt.where(
-            exists().where(
-                candidate_kind.c.candidate_id == Candidate.id,
-                candidate_kind.c.kind_code == filters.kind,
-            )
-        )
-    if filters.consent == "yes":
-        stmt = stmt.where(_has_consent_clause())
-    elif filters.consent == "no":
-        stmt = stmt.where(~_has_consent_clause())
-    if filters.level:
-        stmt = stmt.where(Candidate.norwegian_level == filters.level)
-    for word in filters.q.split():
-        pattern = like_pattern(word)
-        occupation_match = exists().where(
-            candidate_occupation.c.candidate_id == Candidate.id,
-            candidate_occupation.c.occupation_code == Occupation.code,
-            or_(
-                Occupation.name_nb.ilike(pattern, escape="\\"),
-                Occupation.name_en.ilike(pattern, escape="\\"),
-            ),
-        )
-        skill_match = exists().where(
-            candidate_skill.c.candidate_id == Candidate.id,
-            candidate_skill.c.skill_code == Skill.code,
-            or_(
-                Skill.name_nb.ilike(pattern, escape="\\"),
-                Skill.name_en.ilike(pattern, escape="\\"),
-            ),
-        )
-        stmt = stmt.where(
-            or_(
-                Candidate.reference_code.ilike(pattern, escape="\\"),
-                Candidate.display_name.ilike(pattern, escape="\\"),
-                occupation_match,
-                skill_match,
-            )
-        )
-    return stmt.order_by(Candidate.reference_code, Candidate.id)
-
-
-def search(actor: User, filters: CandidateFilters, page: int = 1, per_page: int = PER_PAGE):
-    return db.paginate(
-        search_statement(actor, filters), page=page, per_page=per_page, error_out=False
-    )
-
-
-def history(candidate: Candidate, limit: int = HISTORY_LIMIT) -> list[AuditEvent]:
-    """Audit events about the candidate, newest first."""
-    return list(
-        db.session.scalars(
-            _history_statement(candidate)
-            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .limit(limit)
-        )
-    )
-
-
-def _history_statement(candidate: Candidate):
-    return select(AuditEvent).where(
-        AuditEvent.object_type == Candidate.__tablename__,
-        AuditEvent.object_id == str(candidate.id),
-    )
-
-
-def suggestions_of(candidate: Candidate) -> list[Suggestion]:
-    return list(
-        db.session.scalars(
-            select(Suggestion)
-            .where(Suggestion.candidate_id == candidate.id)
-            .order_by(Suggestion.score.desc(), Suggestion.id)
-        )
-    )
-
-
-def placements_of(candidate: Candidate) -> list[Placement]:
-    return list(
-        db.session.scalars(
-            select(Placement).where(Placement.candidate_id == candidate.id).order_by(Placement.id)
-        )
-    )
 
 
 def caseworkers_of(actor: User, current: Candidate | None = None) -> list[User]:
@@ -600,152 +480,3 @@ def caseworkers_of(actor: User, current: Candidate | None = None) -> list[User]:
     if current is not None and current.caseworker is not None and current.caseworker not in users:
         users.append(current.caseworker)
     return users
-
-
-@dataclass(frozen=True)
-class HomeFigures:
-    active: int
-    paused: int
-    active_without_consent: int
-    mine: int
-
-
-def home_figures(actor: User) -> HomeFigures:
-    """Counts for the caseworker's home page; their own organisation only."""
-
-    def count(*conditions) -> int:
-        return (
-            db.session.scalar(
-                select(func.count())
-                .select_from(Candidate)
-                .where(Candidate.organisation_id == actor.organisation_id, *conditions)
-            )
-            or 0
-        )
-
-    active = Candidate.status == CandidateStatus.ACTIVE
-    return HomeFigures(
-        active=count(active),
-        paused=count(Candidate.status == CandidateStatus.PAUSED),
-        active_without_consent=count(active, ~_has_consent_clause()),
-        mine=count(Candidate.caseworker_id == actor.id, Candidate.status != "archived"),
-    )
-
-
-# --- right of access -------------------------------------------------------------------------
-
-EXPORT_FORMAT_VERSION = 1
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def export(actor: User, candidate: Candidate) -> dict:
-    """Everything Arbeidsbro holds about one candidate, as plain JSON-ready data (audited)."""
-    _require_may_see(actor, candidate)
-    audit.record(actor, "candidate.exported", candidate)
-    db.session.commit()
-
-    def coded(rows) -> list[dict]:
-        return [{"code": row.code, "name": row.label} for row in rows]
-
-    caseworker = candidate.caseworker
-    data = {
-        "format": "arbeidsbro.candidate-export",
-        "format_version": EXPORT_FORMAT_VERSION,
-        "exported_at": _iso(utcnow()),
-        "exported_by": {"id": actor.id, "name": actor.name},
-        "candidate": {
-            "id": candidate.id,
-            "organisation": {
-                "id": candidate.organisation_id,
-                "name": candidate.organisation.name,
-            },
-            "reference_code": candidate.reference_code,
-            "display_name": candidate.display_name,
-            "responsible_caseworker": (
-                {"id": caseworker.id, "name": caseworker.name} if caseworker else None
-            ),
-            "programme": candidate.programme,
-            "kinds_wanted": coded(candidate.kinds),
-            "goals": candidate.goals,
-            "skills": coded(candidate.skills),
-            "experience": candidate.experience,
-            "education": candidate.education,
-            "occupations_wanted": coded(candidate.occupations),
-            "norwegian_level": candidate.norwegian_level,
-            "home_postal_code": candidate.home_postal_code,
-            "home_place": candidate.home_place.place if candidate.home_place else None,
-            "max_commute_km": candidate.max_commute_km,
-            "hours_per_week": candidate.hours_per_week,
-            "available_from": _iso(candidate.available_from),
-            "adaptation_needs": coded(candidate.adaptation_needs),
-            "notes": candidate.notes,
-            "consent": {
-                "in_force": candidate.has_consent,
-                "given_at": _iso(candidate.consent_at),
-                "scope": candidate.consent_scope,
-                "withdrawn_at": _iso(candidate.consent_withdrawn_at),
-            },
-            "status": candidate.status,
-            "archived_at": _iso(candidate.archived_at),
-            "anonymised_at": _iso(candidate.anonymised_at),
-            "created_at": _iso(candidate.created_at),
-            "updated_at": _iso(candidate.updated_at),
-        },
-        "suggestions": [
-            {
-                "id": s.id,
-                "slot": {"id": s.slot_id, "title": s.slot.title if s.slot else None},
-                "employer": s.slot.organisation.name if s.slot else None,
-                "score": s.score,
-                "factors": s.factors,
-                "reasons": s.reasons,
-                "model_version": s.model_version,
-                "status": s.status,
-                "decided_at": _iso(s.decided_at),
-                "reason_code": s.reason_code,
-                "reason": s.reason,
-                "proposed_at": _iso(s.proposed_at),
-                "answer_due": _iso(s.answer_due),
-                "answered_at": _iso(s.answered_at),
-                "created_at": _iso(s.created_at),
-            }
-            for s in suggestions_of(candidate)
-        ],
-        "placements": [
-            {
-                "id": p.id,
-                "suggestion_id": p.suggestion_id,
-                "slot": {"id": p.slot_id, "title": p.slot.title if p.slot else None},
-                "employer": p.slot.organisation.name if p.slot else None,
-                "start_date": _iso(p.start_date),
-                "end_date": _iso(p.end_date),
-                "follow_up_date": _iso(p.follow_up_date),
-                "status": p.status,
-                "outcome": p.outcome,
-                "notes": p.notes,
-                "created_at": _iso(p.created_at),
-            }
-            for p in placements_of(candidate)
-        ],
-        "audit_events": [
-            {
-                "id": e.id,
-                "at": _iso(e.at),
-                "action": e.action,
-                "actor": {"id": e.actor_id, "name": e.actor.name} if e.actor else None,
-                "detail": e.detail,
-            }
-            for e in db.session.scalars(
-                _history_statement(candidate).order_by(AuditEvent.at, AuditEvent.id)
-            )
-        ],
-    }
-    return data
-
-
-def export_filename(candidate: Candidate) -> str:
-    safe = re.sub(r"[^0-9A-Za-z._-]", "_", candidate.reference_code)
-    return f"kandidat-{safe}-{date.today().isoformat()}.json"

@@ -19,6 +19,8 @@ log = logging.getLogger("arbeidsbro.mail")
 
 def _texts() -> dict[str, tuple[str, str]]:
     """kind → (subject, body) in the current locale; bodies use the notification's params."""
+    from webapp.services.schools.partnerships import texts as school_texts  # it imports us
+
     return {
         "proposal_new": (
             _("Nytt forslag til «%(slot)s»"),
@@ -52,6 +54,7 @@ def _texts() -> dict[str, tuple[str, str]]:
             _("Tid for oppfølging"),
             _("Praksisplassen for %(candidate)s i «%(slot)s» skal følges opp %(date)s."),
         ),
+        **school_texts(),
     }
 
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from webapp.extensions import db
 from webapp.models import (
@@ -151,6 +152,7 @@ def caseworker_attention(organisation_id: int, today: date | None = None, limit:
         return db.session.scalars(
             select(Placement)
             .join(Candidate, Candidate.id == Placement.candidate_id)
+            .options(contains_eager(Placement.candidate), joinedload(Placement.slot))
             .where(*own, *conditions)
             .order_by(Placement.start_date)
             .limit(limit)
@@ -160,6 +162,7 @@ def caseworker_attention(organisation_id: int, today: date | None = None, limit:
         "answers_due": db.session.scalars(
             select(Suggestion)
             .join(Candidate, Candidate.id == Suggestion.candidate_id)
+            .options(contains_eager(Suggestion.candidate), joinedload(Suggestion.slot))
             .where(*own, Suggestion.status == SuggestionStatus.PROPOSED)
             .order_by(Suggestion.answer_due)
             .limit(limit)

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import String, and_, cast, exists, func, literal, or_, select
+from sqlalchemy import and_, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
 from matching.rules import EARTH_RADIUS_KM
@@ -30,8 +30,9 @@ from webapp.models import (
     Slot,
     SlotStatus,
 )
+from webapp.models.search_index import SLOT_INDEX
 from webapp.models.slot import slot_adaptation, slot_skill
-from webapp.services.candidates import like_pattern
+from webapp.services import search as text_search
 from webapp.services.capacity import (  # noqa: F401 - free_capacity is part of this API
     free_capacity,
     occupied_subquery,
@@ -43,6 +44,20 @@ DISTANCE_TOLERANCE_KM = 0.05
 DISTANCES_KM = (5, 10, 20, 30, 50, 100)
 SORTS = ("newest", "start", "distance")
 PER_PAGE = 20
+
+TARGET = text_search.Target(
+    index=SLOT_INDEX,
+    id_column=Slot.__table__.c.id,
+    links=(
+        text_search.CodeLink(
+            Skill,
+            lambda codes: Slot.id.in_(
+                select(slot_skill.c.slot_id).where(slot_skill.c.skill_code.in_(codes))
+            ),
+        ),
+        text_search.CodeLink(Occupation, lambda codes: Slot.occupation_code.in_(codes)),
+    ),
+)
 
 
 def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -94,29 +109,6 @@ class SlotResults:
     origin: PostalPlace | None = None
 
 
-def _text_match(word: str):
-    pattern = like_pattern(word)
-    skill_match = exists().where(
-        slot_skill.c.slot_id == Slot.id,
-        slot_skill.c.skill_code == Skill.code,
-        or_(Skill.name_nb.ilike(pattern, escape="\\"), Skill.name_en.ilike(pattern, escape="\\")),
-    )
-    occupation_match = exists().where(
-        Occupation.code == Slot.occupation_code,
-        or_(
-            Occupation.name_nb.ilike(pattern, escape="\\"),
-            Occupation.name_en.ilike(pattern, escape="\\"),
-        ),
-    )
-    return or_(
-        Slot.title.ilike(pattern, escape="\\"),
-        Slot.description.ilike(pattern, escape="\\"),
-        cast(Slot.extra_skills, String).ilike(pattern, escape="\\"),
-        skill_match,
-        occupation_match,
-    )
-
-
 def search(filters: SlotFilters, page: int = 1, per_page: int = PER_PAGE) -> SlotResults:
     """Visible slots matching every filter, one page of them, with free capacity and distance."""
     page = max(1, page)
@@ -151,8 +143,7 @@ def search(filters: SlotFilters, page: int = 1, per_page: int = PER_PAGE) -> Slo
         stmt = stmt.where(Slot.start_date >= filters.start_from)
     if filters.free_only:
         stmt = stmt.where(free > 0)
-    for word in filters.q.split():
-        stmt = stmt.where(_text_match(word))
+    stmt, relevance = text_search.apply(stmt, TARGET, filters.q)
 
     origin = db.session.get(PostalPlace, filters.postal_code) if filters.postal_code else None
     squared_degrees = None
@@ -170,6 +161,9 @@ def search(filters: SlotFilters, page: int = 1, per_page: int = PER_PAGE) -> Slo
         order = [latitude.is_(None), squared_degrees, Slot.id]
     elif filters.sort == "start":
         order = [Slot.start_date.is_(None), Slot.start_date, Slot.id]
+    elif relevance is not None:
+        # "Newest" is the default order; with a text query the best match comes first.
+        order = [relevance.desc(), Slot.created_at.desc(), Slot.id.desc()]
     else:
         order = [Slot.created_at.desc(), Slot.id.desc()]
 

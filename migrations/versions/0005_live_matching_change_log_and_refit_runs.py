@@ -1,7 +1,7 @@
 """live matching: change log, refit runs, the artefact's change watermark
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0005_live_matching
+Revises: 0004_full_text_search
 Create Date: 2026-12-06 13:45:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-06 13:45:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0005_live_matching"
+down_revision = "0004_full_text_search"
 branch_labels = None
 depends_on = None
 
