@@ -105,9 +105,7 @@ def test_withdrawn_consent_takes_the_candidate_out_of_matching(world, db):
     assert pair(world).status == SuggestionStatus.SUGGESTED
 
 
-def test_a_suggestion_blocked_before_its_job_ran_is_hidden_with_the_reason(
-    world, db, client, auth
-):
+def test_a_suggestion_blocked_before_its_job_ran_is_hidden_with_the_reason(world, db, client, auth):
     # As if the change were still queued: the slot is closed but nothing was re-ranked yet.
     db.session.execute(update(Slot).where(Slot.id == world.slot.id).values(status="closed"))
     db.session.add(MatchChange(kind="candidate", object_id=world.candidate.id))
@@ -211,9 +209,7 @@ def second_app(app):
         _db.engine.dispose()
 
 
-def test_a_second_process_applies_a_change_on_its_next_use_without_reloading(
-    world, db, second_app
-):
+def test_a_second_process_applies_a_change_on_its_next_use_without_reloading(world, db, second_app):
     with second_app.app_context():
         before, version = model_store.current_matcher()
     new = a_second_fitting_slot(world)

@@ -42,6 +42,7 @@ SUGGESTIONS_PER_PROFILE = 10
 GOOD_DECISIONS = {SuggestionStatus.APPROVED, SuggestionStatus.PROPOSED, SuggestionStatus.ACCEPTED}
 BAD_DECISIONS = {SuggestionStatus.REJECTED, SuggestionStatus.DECLINED}
 FINAL_NO = BAD_DECISIONS
+EXPIRED = "expired"
 #: Rows a fresh ranking may overwrite: undecided, or hidden by a hard rule that holds no more.
 REVIVABLE = {SuggestionStatus.SUGGESTED, SuggestionStatus.OBSOLETE}
 #: Suggestions written per statement (and candidates per progress step) in a refit.
@@ -197,11 +198,15 @@ def _rebuild(run: RefitRun, progress) -> dict:
         return {"slots": len(slots), "candidates": len(candidates), "version": None}
     decisions = [
         (cid, sid, status in GOOD_DECISIONS)
-        for cid, sid, status in db.session.execute(
-            select(Suggestion.candidate_id, Suggestion.slot_id, Suggestion.status).where(
-                Suggestion.status.in_(GOOD_DECISIONS | BAD_DECISIONS)
-            )
+        for cid, sid, status, code in db.session.execute(
+            select(
+                Suggestion.candidate_id,
+                Suggestion.slot_id,
+                Suggestion.status,
+                Suggestion.answer_reason_code,
+            ).where(Suggestion.status.in_(GOOD_DECISIONS | BAD_DECISIONS))
         )
+        if code != EXPIRED  # an employer who never answered did not decline
     ]
     engine_slot_list = engine_slots(slots)
     engine_candidates = [to_engine_candidate(c) for c in candidates]
@@ -210,6 +215,9 @@ def _rebuild(run: RefitRun, progress) -> dict:
     matcher = matching.Matcher(
         occupation_labels=_labels(Occupation), skill_labels=_labels(Skill)
     ).fit(engine_slot_list, engine_candidates, decisions or None)
+    from webapp.services import learning  # it builds on this module's converters
+
+    learning_report = learning.retrain(matcher, previous=current_matcher()[0])
     version = f"{utcnow():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
     summary = {
         "engine": matcher.model_version_,
@@ -217,6 +225,7 @@ def _rebuild(run: RefitRun, progress) -> dict:
         "candidates": len(candidates),
         "weights": matcher.weights_,
         "weights_source": matcher.weights_source_,
+        "learning": learning_report,
     }
     model_store.store(matcher, version, summary, changes_upto)
     db.session.commit()
@@ -287,7 +296,12 @@ def refresh_after_save(*, slot: Slot | None = None, candidate: Candidate | None 
     live_matching.profile_changed(slot=slot, candidate=candidate)
 
 
-def store_ranked(ranked: dict, version: str | None) -> int:
+def store_pair(candidate_id: int, suggestion, version: str | None) -> int:
+    """Store one explained pair for a candidate, leaving their other suggestions alone."""
+    return store_ranked({candidate_id: [suggestion]}, version, keep_others=True)
+
+
+def store_ranked(ranked: dict, version: str | None, *, keep_others: bool = False) -> int:
     """Store fresh suggestions for these candidates (id → ranked list) in bulk statements.
 
     Per candidate: fresh pairs are inserted or overwrite undecided ones; undecided pairs no
@@ -330,7 +344,7 @@ def store_ranked(ranked: dict, version: str | None) -> int:
     stale = [
         row.id
         for key, row in existing.items()
-        if key not in fresh_keys and row.status == SuggestionStatus.SUGGESTED
+        if not keep_others and key not in fresh_keys and row.status == SuggestionStatus.SUGGESTED
     ]
     for start in range(0, len(stale), BATCH):
         db.session.execute(
