@@ -1,7 +1,7 @@
 """live matching: change log, refit runs, the artefact's change watermark
 
-Revision ID: 0006_live_matching
-Revises: 0005_allocation_rounds
+Revision ID: 0008_live_matching
+Revises: 0007_slot_reference_code
 Create Date: 2026-12-06 13:45:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-06 13:45:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_live_matching"
-down_revision = "0005_allocation_rounds"
+revision = "0008_live_matching"
+down_revision = "0007_slot_reference_code"
 branch_labels = None
 depends_on = None
 
