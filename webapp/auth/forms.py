@@ -101,7 +101,7 @@ class LanguageForm(BaseForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(BaseForm):
     email = EmailField(
         _l("E-post"),
         validators=[
