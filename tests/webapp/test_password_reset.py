@@ -76,10 +76,11 @@ def test_the_new_password_must_follow_the_rules(client, db, caplog):
     assert "Minst 10 tegn" in response.get_data(as_text=True)
 
 
-def test_asking_for_links_is_rate_limited_like_login(app, client, db):
-    limit = int(app.config["LOGIN_RATE_LIMIT"].split()[0])
-    answers = [
-        submit(client, "/glemt-passord", {"email": f"x{n}@example.no"}).status_code
-        for n in range(limit + 1)
-    ]
-    assert answers[-1] == 429 and set(answers[:-1]) == {302}
+def test_asking_for_links_is_rate_limited_like_login(app, client, db, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "3 per minute")
+    for n in range(3):
+        # Without a CSRF token: refused as a bad form, but counted.
+        response = client.post("/glemt-passord", data={"email": f"x{n}@example.no"})
+        assert response.status_code == 400
+    response = submit(client, "/glemt-passord", {"email": "x@example.no"})
+    assert response.status_code == 429
