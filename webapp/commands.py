@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app, url_for
 from sqlalchemy import select
 
+from webapp.admin.commands import retention_group
 from webapp.extensions import db
 from webapp.models import Organisation, OrganisationKind
 from webapp.school.commands import schools
@@ -19,6 +20,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(match)
     app.cli.add_command(reminders)
     app.cli.add_command(schools)
+    app.cli.add_command(retention_group, "retention")
 
 
 @click.group(help="The matching model.")
@@ -51,12 +53,16 @@ def reminders():
 @reminders.command("run", help="Remind of answers due, expire late ones, placements, follow-ups.")
 def reminders_run():
     from webapp.services import placements, proposals
+    from webapp.services.schools import demand
 
     answered = proposals.remind_and_expire()
     followed = placements.send_reminders()
+    schools_done = demand.run_daily()
     click.echo(
         f"reminded {answered['reminded']}, expired {answered['expired']}, "
-        f"placements starting {followed['starting']}, follow-ups due {followed['follow_ups']}"
+        f"placements starting {followed['starting']}, follow-ups due {followed['follow_ups']}, "
+        f"school requests reminded {schools_done['reminded']}, "
+        f"unmet school needs {schools_done['unmet']}"
     )
 
 

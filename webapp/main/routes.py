@@ -14,6 +14,7 @@ from webapp.models import User
 from webapp.navigation import home_endpoint
 from webapp.security import org_admin_required
 from webapp.services import notifications as notification_service
+from webapp.ui.params import paginate
 from webapp.views import invite_from
 
 bp = Blueprint("main", __name__)
@@ -58,18 +59,12 @@ def colleagues():
     organisation = current_user.organisation
     form = InviteUserForm()
     del form.organisation_id  # colleagues join the inviter's own organisation
-    invite_link = None
-    if form.validate_on_submit():
-        invite_link = invite_from(form, organisation)
-        if invite_link:
-            form = InviteUserForm(formdata=None)
-            del form.organisation_id
+    if form.validate_on_submit() and invite_from(form, organisation):
+        return redirect(url_for("main.colleagues"))
     members = db.session.scalars(
         select(User).where(User.organisation_id == organisation.id).order_by(User.name)
     ).all()
-    return render_template(
-        "main/colleagues.html", form=form, members=members, invite_link=invite_link
-    )
+    return render_template("main/colleagues.html", form=form, members=members)
 
 
 @bp.route("/varsler", methods=["GET", "POST"])
@@ -81,7 +76,7 @@ def notifications():
             notification_service.mark_all_read(user)
             flash(_("Alle varsler er merket som lest."), "success")
         return redirect(url_for("main.notifications"))
-    page = db.paginate(notification_service.for_user(user), per_page=25, error_out=False)
+    page = paginate(notification_service.for_user(user), per_page=25)
     return render_template(
         "main/notifications.html",
         page=page,

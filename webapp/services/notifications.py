@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from webapp.extensions import db
-from webapp.models import Candidate, Notification, OutgoingMail, Slot, User, utcnow
+from webapp.models import Candidate, Notification, OutgoingMail, Role, Slot, User, utcnow
 
 log = logging.getLogger("arbeidsbro.mail")
 
@@ -50,6 +50,10 @@ def _texts() -> dict[str, tuple[str, str]]:
             _("Praksisplass starter snart"),
             _("Praksisplassen for %(candidate)s i «%(slot)s» starter %(start)s."),
         ),
+        "placement_starting_employer": (
+            _("Praksisplass starter snart"),
+            _("Praksisplassen for Kandidat %(number)s i «%(slot)s» starter %(start)s."),
+        ),
         "followup_due": (
             _("Tid for oppfølging"),
             _("Praksisplassen for %(candidate)s i «%(slot)s» skal følges opp %(date)s."),
@@ -74,10 +78,26 @@ def render(kind: str, params: dict) -> tuple[str, str]:
         return subject, body
 
 
+# Parameters that name a candidate: caseworkers only. Employers see the pseudonym (DESIGN §5).
+CASEWORKER_ONLY_PARAMS = frozenset({"candidate", "reference_code", "display_name", "notes"})
+
+
+class PrivacyError(RuntimeError):
+    """A notification would tell an employer who a candidate is."""
+
+
 def notify(users, kind: str, *, link: str = "", **params) -> list[Notification]:
-    """Add a notification for each user and send each an e-mail (the caller commits)."""
+    """Add a notification for each user and send each an e-mail (the caller commits).
+
+    Refuses to name a candidate (reference code, display name, notes) to anyone who is not a
+    caseworker: a programming error, so it fails loudly instead of leaking.
+    """
+    recipients = list({u.id: u for u in users}.values())
+    named = CASEWORKER_ONLY_PARAMS & set(params)
+    if named and any(user.role != Role.CASEWORKER for user in recipients):
+        raise PrivacyError(f"{kind}: {sorted(named)} must not reach a non-caseworker")
     created = []
-    for user in {u.id: u for u in users}.values():
+    for user in recipients:
         notification = Notification(user_id=user.id, kind=kind, params=params, link=link)
         db.session.add(notification)
         with force_locale(user.locale or "nb"):
@@ -89,10 +109,20 @@ def notify(users, kind: str, *, link: str = "", **params) -> list[Notification]:
     return created
 
 
-def send_mail(to: str, subject: str, body: str) -> OutgoingMail:
-    """Send through SMTP when configured; always keep a copy (the demo lists and logs mail)."""
+def send_mail(to: str, subject: str, body: str, *, secret_link: str = "") -> OutgoingMail:
+    """Send through SMTP when configured; always keep a copy (the demo lists and logs mail).
+
+    A ``secret_link`` (an invite or a password reset: whoever holds it takes over the account)
+    ends the message that goes out, but never the copy kept in the database, which admins can
+    read. Without SMTP (the demo) the whole message goes to the server log only.
+    """
     config = current_app.config
-    record = OutgoingMail(to=to, subject=subject[:300], body=body[:5000])
+    kept = body
+    if secret_link:
+        body = f"{body}\n\n{secret_link}"
+        withheld = _("[Engangslenken er sendt til mottakeren og lagres ikke her.]")
+        kept = f"{kept}\n\n{withheld}"
+    record = OutgoingMail(to=to, subject=subject[:300], body=kept[:5000])
     db.session.add(record)
     if not config.get("MAIL_SERVER"):
         log.info("mail to %s: %s\n%s", to, subject, body)
