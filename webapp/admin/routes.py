@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -16,7 +19,6 @@ from webapp.extensions import db
 from webapp.forms import ConfirmForm
 from webapp.models import (
     AuditEvent,
-    ModelArtifact,
     Organisation,
     OrganisationKind,
     OutgoingMail,
@@ -25,7 +27,7 @@ from webapp.models import (
 )
 from webapp.school.admin_views import add_unmet_demand_route
 from webapp.security import role_required
-from webapp.services import accounts, stats
+from webapp.services import accounts, matchmaking, model_store, stats
 from webapp.services.errors import DomainError
 from webapp.services.stats import exports
 from webapp.ui.params import arg_choice, arg_text, paginate
@@ -33,6 +35,15 @@ from webapp.views import invite_from, show_domain_error
 
 bp = Blueprint("admin", __name__)
 bp.add_app_template_global(format_decimal, "format_decimal")
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+@bp.app_template_filter("oslo_time")
+def oslo_time(moment) -> str:
+    """A stored (naive UTC) timestamp as Norwegian local time, summer time included."""
+    return moment.replace(tzinfo=UTC).astimezone(OSLO).strftime("%d.%m.%Y %H:%M:%S")
+
+
 PER_PAGE = 25
 
 
@@ -71,9 +82,7 @@ def _dashboard_filters() -> tuple[DashboardFilterForm, stats.Filters | None]:
 
 @bp.route("/")
 def home():
-    artifacts = db.session.scalars(
-        select(ModelArtifact).order_by(ModelArtifact.id.desc()).limit(5)
-    ).all()
+    artifacts = model_store.versions(limit=5)  # the payload column stays unloaded
     form, filters = _dashboard_filters()
     return render_template(
         "admin/home.html",
@@ -82,6 +91,7 @@ def home():
         filters=filters,
         filter_form=form,
         artifacts=artifacts,
+        refit=matchmaking.latest_refit(),
         confirm=ConfirmForm(),
     )
 
