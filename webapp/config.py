@@ -58,6 +58,8 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
+        # Load the model as each worker starts (ARBEIDSBRO_PRELOAD_MODEL=0: on first use).
+        "PRELOAD_MODEL": _bool("ARBEIDSBRO_PRELOAD_MODEL", True),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": _bool("ARBEIDSBRO_RATELIMIT", True),
         "LOGIN_RATE_LIMIT": os.environ.get("ARBEIDSBRO_LOGIN_RATE_LIMIT", "10 per minute"),
@@ -67,6 +69,8 @@ def from_environment(instance_path: str) -> dict:
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "ARBEIDSBRO_HTTPS": https,
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int("ARBEIDSBRO_SESSION_HOURS", 8)),
+        "SESSION_IDLE_MINUTES": _int("ARBEIDSBRO_IDLE_MINUTES", 30),
+        "TRUSTED_PROXIES": _int("ARBEIDSBRO_TRUSTED_PROXIES", 0),
         "INVITE_MAX_AGE_HOURS": _int("ARBEIDSBRO_INVITE_HOURS", 72),
         "RETENTION_MONTHS": _int("ARBEIDSBRO_RETENTION_MONTHS", 12),
         "BASE_URL": os.environ.get("ARBEIDSBRO_BASE_URL", ""),

@@ -16,6 +16,7 @@ from webapp.navigation import home_endpoint
 from webapp.security import org_admin_required
 from webapp.services import notifications as notification_service
 from webapp.services import taxonomy
+from webapp.ui.params import paginate
 from webapp.views import invite_from
 
 bp = Blueprint("main", __name__)
@@ -86,7 +87,7 @@ def notifications():
             notification_service.mark_all_read(user)
             flash(_("Alle varsler er merket som lest."), "success")
         return redirect(url_for("main.notifications"))
-    page = db.paginate(notification_service.for_user(user), per_page=25, error_out=False)
+    page = paginate(notification_service.for_user(user), per_page=25)
     return render_template(
         "main/notifications.html",
         page=page,

@@ -16,20 +16,19 @@ from sqlalchemy import select
 from webapp.extensions import db
 from webapp.models import (
     Candidate,
-    CandidateStatus,
     Placement,
     PlacementStatus,
     Role,
     Slot,
-    SlotStatus,
     Suggestion,
     SuggestionStatus,
     User,
     utcnow,
 )
-from webapp.services import audit, notifications
+from webapp.services import audit, live_matching, matchmaking, notifications
 from webapp.services.capacity import taken_places
 from webapp.services.errors import DomainError, NotAllowed
+from webapp.services.limits import DATE_MAX, DATE_MIN
 
 ANSWER_DAYS = 7
 REMIND_DAYS_BEFORE = 2
@@ -121,12 +120,12 @@ def propose(user: User, suggestion: Suggestion, *, answer_days: int = ANSWER_DAY
     _require_caseworker_of(user, suggestion)
     _require_status(suggestion, SuggestionStatus.APPROVED)
     candidate, slot = suggestion.candidate, suggestion.slot
+    # The hard rules as they hold now, not as they held when the pair was suggested.
+    blockers = live_matching.pair_blockers(candidate, slot)
+    if blockers:
+        raise DomainError(live_matching.blocker_text(blockers))
     if not candidate.has_consent:
         raise DomainError(_("Kandidaten har ikke gitt samtykke. Registrer samtykke først."))
-    if candidate.status != CandidateStatus.ACTIVE:
-        raise DomainError(_("Kandidaten er ikke aktiv."))
-    if slot.status != SlotStatus.OPEN or slot.organisation.approved_at is None:
-        raise DomainError(_("Plassen er ikke åpen lenger."))
     suggestion.status = SuggestionStatus.PROPOSED
     suggestion.proposed_at, suggestion.proposed_by_id = utcnow(), user.id
     suggestion.answer_due = date.today() + timedelta(days=answer_days)
@@ -192,6 +191,26 @@ def _lock_slot(slot_id: int) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _start_within_slot(slot: Slot, start_date: date | None) -> date | None:
+    """The placement's start: the slot's, or a day the employer chose within the slot's period."""
+    if start_date is None:
+        return slot.start_date
+    too_early = slot.start_date is not None and start_date < slot.start_date
+    too_late = slot.end_date is not None and start_date >= slot.end_date
+    if too_early or too_late or not DATE_MIN <= start_date <= DATE_MAX:
+        first = slot.start_date or DATE_MIN
+        last = slot.end_date - timedelta(days=1) if slot.end_date else DATE_MAX
+        raise DomainError(
+            _(
+                "Velg en startdato i plassens periode, fra %(first)s til %(last)s.",
+                first=first.strftime("%d.%m.%Y"),
+                last=last.strftime("%d.%m.%Y"),
+            ),
+            "start_date",
+        )
+    return start_date
+
+
 def accept(user: User, suggestion: Suggestion, start_date: date | None = None) -> Placement:
     """Accept a proposal: a planned placement, unless the slot is full or consent is gone."""
     _require_employer_of(user, suggestion)
@@ -205,16 +224,22 @@ def accept(user: User, suggestion: Suggestion, start_date: date | None = None) -
         db.session.refresh(candidate)
         if not candidate.has_consent:
             raise DomainError(_("Kandidaten har trukket samtykket. Forslaget kan ikke godtas."))
+        start_date = _start_within_slot(slot, start_date)
         taken = taken_places([slot_id]).get(slot_id, 0)
         if taken >= slot.capacity:
             raise SlotFull(_("Plassen er full. Alle %(n)d plassene er tatt.", n=slot.capacity))
+        blockers = live_matching.pair_blockers(candidate, slot, taken)
+        if blockers:
+            raise DomainError(
+                _("Forslaget kan ikke godtas nå:") + " " + live_matching.blocker_text(blockers)
+            )
         suggestion.status = SuggestionStatus.ACCEPTED
         suggestion.answered_by_id, suggestion.answered_at = user.id, utcnow()
         placement = Placement(
             suggestion_id=suggestion.id,
             candidate_id=candidate.id,
             slot_id=slot_id,
-            start_date=start_date or slot.start_date,
+            start_date=start_date,
             end_date=slot.end_date,
             status=PlacementStatus.PLANNED,
         )
@@ -233,6 +258,7 @@ def accept(user: User, suggestion: Suggestion, start_date: date | None = None) -
     except DomainError:
         db.session.rollback()
         raise
+    matchmaking.refresh_after_save(slot=slot)  # one place fewer: full slots leave the lists
     return placement
 
 
@@ -308,5 +334,6 @@ def status_label(status: str) -> str:
             SuggestionStatus.ACCEPTED: _l("takket ja"),
             SuggestionStatus.DECLINED: _l("takket nei"),
             SuggestionStatus.WITHDRAWN: _l("trukket tilbake"),
+            SuggestionStatus.OBSOLETE: _l("ikke lenger aktuelt"),
         }.get(status, status)
     )
