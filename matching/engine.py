@@ -544,7 +544,8 @@ class Matcher(LiveIndexMixin, PairScoring, BaseEstimator):
 
     def _shared_concepts(self, cand_features, slot_features, c_sel, s_sel) -> list:
         """Reason parameters of the best concept each selected pair shares (or None)."""
-        if getattr(self, "occupation_index_", None) is None or cand_features.concepts is None:
+        index = getattr(self, "occupation_index_", None)
+        if index is None or cand_features.concepts is None or slot_features.concepts is None:
             return [None] * len(c_sel)
         return occupation_layer.shared_concepts(
             self.occupation_index_,

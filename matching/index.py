@@ -185,6 +185,8 @@ class _SideIndex:
                 else _Rows(features.occupations)
             ),
         }
+        if features.concepts is not None:  # the occupation layer's concepts (occupations.py)
+            self.features["concepts"] = _CsrRows(features.concepts)
         self.vectors = _CsrRows(profiles.vectors)
         self.retrieval = _CsrRows(profiles.retrieval)
         self.thin = _Rows(profiles.thin)
@@ -431,11 +433,14 @@ class LiveIndexMixin:
                 side.bury(pid)
             if profiles:
                 text = self._slot_text if kind == "slot" else self._candidate_text
-                encoded = self._encode(
-                    profiles,
-                    Slot if kind == "slot" else Candidate,
-                    vectors=_transform(self.text_model_, [text(p) for p in profiles]),
-                )
+                if getattr(self, "occupation_index_", None) is None:
+                    encoded = self._encode(
+                        profiles,
+                        Slot if kind == "slot" else Candidate,
+                        vectors=_transform(self.text_model_, [text(p) for p in profiles]),
+                    )
+                else:  # texts expanded with their occupation concepts, as at fit
+                    encoded = self._encode(profiles, Slot if kind == "slot" else Candidate)
                 groups, created = side.groups.assign(encoded.rules)
                 side.append(encoded, groups)
                 if created:
@@ -518,7 +523,9 @@ def _transform(model, texts) -> sp.csr_matrix:
     profile costs what its own words cost. The result is the same matrix.
     """
     grams = getattr(model, "word_grams_", None)
-    if grams is None or not hasattr(model, "char_counter_"):
+    # The text model with a Snowball word block indexes surface words (``words_``) and has
+    # its own transform; this shortcut knows only the older, stem-indexed layout.
+    if grams is None or not hasattr(model, "char_counter_") or hasattr(model, "words_"):
         return model.transform(texts)
     docs = [tokenize(t) for t in texts]
     vocabulary = model.vocabulary_

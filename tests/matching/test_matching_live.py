@@ -197,7 +197,9 @@ def fitted():
 
 def test_a_published_slot_is_suggested_to_the_candidate_it_fits(make_slot, make_candidate):
     cook = make_candidate(id="cook", goals="Jeg vil bli bilmekaniker på et verksted")
-    matcher = Matcher().fit([make_slot(id="kitchen")], [cook])
+    # Without the occupation layer: its expansions give any two occupations a word or two in
+    # common, and this test needs a kitchen that shares nothing with a garage.
+    matcher = Matcher(occupations=None).fit([make_slot(id="kitchen")], [cook])
     assert [s.slot_id for s in matcher.suggest_slots([cook])[0]] == []
     garage = make_slot(
         id="garage", title="Lærling bilmekaniker", description="Verksted for bil og dekk"
