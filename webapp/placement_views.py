@@ -18,13 +18,13 @@ PER_PAGE = 20
 FINISHED = (PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY)
 
 
-
 # One whole sentence per action: "er nå %(state)s" read "er nå pågår" for a started placement.
 PLACEMENT_DONE = {
     "start": lambda: _("Praksisplassen er startet."),
     "complete": lambda: _("Praksisplassen er fullført."),
     "end_early": lambda: _("Praksisplassen er avsluttet før tiden."),
 }
+
 
 def proposal_card(suggestion: Suggestion) -> dict | None:
     """What an employer may see of a proposed candidate: only what the match needs.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -24,6 +24,8 @@ slot_skill = Table(
     db.metadata,
     Column("slot_id", ForeignKey("slot.id", ondelete="CASCADE"), primary_key=True),
     Column("skill_code", ForeignKey("skill.code"), primary_key=True),
+    # Text search matches skill names through their codes: slots having any of these codes.
+    Index("ix_slot_skill_skill_code", "skill_code"),
 )
 
 slot_adaptation = Table(
@@ -36,6 +38,8 @@ slot_adaptation = Table(
 
 class Slot(TimestampMixin, db.Model):
     __tablename__ = "slot"
+    # Browsing open slots, newest first.
+    __table_args__ = (Index("ix_slot_status_created_at", "status", "created_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"), index=True)
