@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, exists, func, literal, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from matching.rules import EARTH_RADIUS_KM
 from matching.rules import haversine_km as matching_haversine_km
@@ -167,8 +167,14 @@ def search(filters: SlotFilters, page: int = 1, per_page: int = PER_PAGE) -> Slo
     else:
         order = [Slot.created_at.desc(), Slot.id.desc()]
 
+    # What each row shows (employer, place) comes with the page, not one row at a time.
+    shown = (selectinload(Slot.organisation), selectinload(Slot.site).joinedload(Site.postal_place))
     pagination = db.paginate(
-        stmt.order_by(*order), page=page, per_page=per_page, error_out=False, count=True
+        stmt.order_by(*order).options(*shown),
+        page=page,
+        per_page=per_page,
+        error_out=False,
+        count=True,
     )
     slots = list(pagination.items)
     figures = {}
