@@ -21,6 +21,7 @@ from webapp.extensions import limiter
 from webapp.models import (
     AuditEvent,
     Notification,
+    Occupation,
     OrganisationKind,
     OutgoingMail,
     Placement,
@@ -98,9 +99,15 @@ class World:
         places = _db.session.scalars(
             select(PostalPlace.postal_code).order_by(PostalPlace.postal_code).limit(n)
         ).all()
+        trades = _db.session.scalars(select(Occupation.code).order_by(Occupation.code)).all()
         for k, code in enumerate(places):
             other = make_organisation()
-            make_slot(other, site=make_site(other, postal_code=code), title=f"Annen plass {k}")
+            make_slot(
+                other,
+                site=make_site(other, postal_code=code),
+                title=f"Annen plass {k}",
+                occupation_code=trades[k % len(trades)],
+            )
         slots = [
             make_slot(
                 employer_org,

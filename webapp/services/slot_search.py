@@ -171,8 +171,12 @@ def search(filters: SlotFilters, page: int = 1, per_page: int = PER_PAGE) -> Slo
     else:
         order = [Slot.created_at.desc(), Slot.id.desc()]
 
-    # What each row shows (employer, place) comes with the page, not one row at a time.
-    shown = (joinedload(Slot.organisation), joinedload(Slot.site).joinedload(Site.postal_place))
+    # What each row shows (employer, trade, place) comes with the page, not one row at a time.
+    shown = (
+        joinedload(Slot.organisation),
+        joinedload(Slot.occupation),
+        joinedload(Slot.site).joinedload(Site.postal_place),
+    )
     pagination = db.paginate(
         stmt.order_by(*order).options(*shown),
         page=page,
