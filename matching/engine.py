@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import explain as explaining
 from . import learning
+from .pairs import PairScoring
 from .rules import (
     RULES,
     CandidateRules,
@@ -33,7 +34,6 @@ from .scoring import (
     distance_km,
     factor_values,
     side_features,
-    weight_vector,
 )
 from .text import DEFAULT_ANALYZER, MAX_TERMS, TextModel
 from .topk import Side, pair_dots, resolve_backend, top_n
@@ -76,7 +76,7 @@ class _Profiles:
         return len(self.ids)
 
 
-class Matcher(BaseEstimator):
+class Matcher(PairScoring, BaseEstimator):
     """Rank slots for candidates and candidates for slots.
 
     Parameters
@@ -179,6 +179,7 @@ class Matcher(BaseEstimator):
         self.weights_, self.weights_source_, self.weight_report_ = weights, "hand", {}
         if decisions is not None and self.learn_weights:
             self._learn_weights(decisions, weights)
+        self.learned_ = None
         self.model_version_ = MODEL_VERSION
         self.sklearn_version_ = sklearn.__version__
         return self
@@ -472,7 +473,7 @@ class Matcher(BaseEstimator):
         # Full-vector cosine for the retrieved pairs only (rows are grouped by query).
         cosine = pair_dots(queries.vectors, index.vectors, q_pos, i_pos, self.backend)
         values = self._pair_values(cands, slots, c_pos, s_pos, cosine)
-        contributions = values * weight_vector(self.weights_)
+        contributions = self._contributions(cands, slots, c_pos, s_pos, values)
         score = np.full(positions.shape, -np.inf)
         score[rows, slots_in_row] = contributions.sum(axis=1)
         pair_of = np.full(positions.shape, -1, dtype=np.int64)
@@ -566,7 +567,9 @@ class Matcher(BaseEstimator):
         applies = bool(distance_applies(cands.rules, slots.rules)[0])
         blocked = tuple(name for name in RULES if not masks[name])
         met = tuple(name for name in RULES if masks[name] and (name != "distance" or applies))
-        values = self._pair_values(cands, slots, [0], [0])[0]
+        values = self._pair_values(cands, slots, [0], [0])
+        contributions = self._contributions(cands, slots, [0], [0], values)[0]
+        values = values[0]
         km = float(distance_km(cands.features.latlon[:1], slots.features.latlon[:1])[0])
         terms = explaining.shared_terms(
             self.text_model_, self._candidate_text(candidate), self._slot_text(slot)
@@ -574,7 +577,7 @@ class Matcher(BaseEstimator):
         suggestion = self._suggestion(
             candidate,
             slot,
-            (values * weight_vector(self.weights_)).tolist(),
+            contributions.tolist(),
             values.tolist(),
             km,
             bool(cands.thin[0] or slots.thin[0]),

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
+from seeds.demo_history import seed_demo_history
 from seeds.schools import seed_schools
 from seeds.taxonomy import load_taxonomies
 from webapp.extensions import db
@@ -303,6 +304,7 @@ def seed_demo() -> dict[str, int]:
     _candidates(nav, nav_user, 50, rng, "NAV", nav_archetypes)
     _candidates(refugee, refugee_user, 30, rng, "FIT", refugee_archetypes)
     seed_schools()
+    seed_demo_history()
     db.session.commit()
     return {
         "organisations": db.session.query(Organisation).count(),

@@ -44,6 +44,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from webapp.admin.routes import bp as admin_bp
+    from webapp.allocation.routes import bp as allocation_bp
     from webapp.api.routes import bp as api_bp
     from webapp.auth.routes import bp as auth_bp
     from webapp.caseworker.routes import bp as caseworker_bp
@@ -57,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(caseworker_bp, url_prefix="/veileder")
     app.register_blueprint(school_bp, url_prefix="/skole")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(allocation_bp, url_prefix="/fordeling")
     app.register_blueprint(api_bp, url_prefix="/api")
 
 

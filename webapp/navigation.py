@@ -25,6 +25,7 @@ NAVIGATION = {
         ("caseworker.candidates", _l("Kandidater")),
         ("caseworker.browse_slots", _l("Ledige plasser")),
         ("caseworker.placements", _l("Praksis")),
+        ("allocation.rounds", _l("Fordeling")),
     ],
     Role.SCHOOL: [
         ("school.home", _l("Oversikt")),
@@ -39,6 +40,8 @@ NAVIGATION = {
         ("admin.audit_log", _l("Logg")),
         ("admin.outgoing_mail", _l("E-post")),
         ("admin.unmet_demand", _l("Skolebehov")),
+        ("allocation.rounds", _l("Fordeling")),
+        ("admin.model_card", _l("Modellkort")),
     ],
 }
 

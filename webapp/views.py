@@ -28,8 +28,12 @@ def safe_next_url(default_endpoint: str) -> str:
     return url_for(default_endpoint)
 
 
-def invite_from(form, organisation) -> str | None:
-    """Invite the person the form names; the one-time link to show, or None on an error."""
+def invite_from(form, organisation) -> bool:
+    """Invite the person the form names; False (with the form's errors set) when that failed.
+
+    The one-time link goes to the invitee by e-mail only: shown here, anyone who can see the
+    page could take the new account over.
+    """
     from flask_login import current_user
 
     from webapp.services import accounts
@@ -44,9 +48,9 @@ def invite_from(form, organisation) -> str | None:
         )
     except DomainError as error:
         show_domain_error(form, error)
-        return None
+        return False
     flash(_("%(name)s er invitert. Invitasjonen er sendt på e-post.", name=user.name), "success")
-    return url_for("auth.accept_invite", token=token, _external=True)
+    return True
 
 
 def flash_saved() -> None:

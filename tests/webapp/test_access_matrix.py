@@ -12,7 +12,13 @@ from flask_login.utils import _create_identifier
 from school_factories import make_need, make_request
 from support import CSRF_PATTERN
 
-from webapp.models import OrganisationKind, Placement, Suggestion, SuggestionStatus
+from webapp.models import (
+    AllocationRound,
+    OrganisationKind,
+    Placement,
+    Suggestion,
+    SuggestionStatus,
+)
 
 ROLES = [
     "anonymous",
@@ -33,6 +39,7 @@ OBJECT_ARGS = {
     "slot_id",
     "need_id",
     "partnership_id",
+    "round_id",
 }
 ACTIONS = {
     "employer.slot_change_state": "pause",
@@ -116,6 +123,16 @@ MATRIX = {
     "admin.organisation_approve": {**ADMIN, "admin": WRITE},
     "admin.user_set_active": {**ADMIN, "admin": WRITE},
     "admin.rebuild_model": {**ADMIN, "admin": WRITE},
+    "admin.model_card": ADMIN,
+    # Allocation rounds: admins and caseworkers see them; admins and caseworker org admins
+    # start them; a round of another organisation answers 404.
+    "allocation.rounds": {**area("caseworker_a", other_org={"caseworker_b": 200}), "admin": 200},
+    "allocation.round_new": {
+        **area("caseworker_a"),
+        "caseworker_a": WRITE,
+        "admin": WRITE,
+    },
+    "allocation.round_detail": {**CASEWORKER_OBJECT, "admin": 200},
     **{
         f"employer.{name}": EMPLOYER_LIST
         for name in ["home", "slots", "slot_new", "sites", "profile", "inbox", "placements"]
@@ -214,10 +231,13 @@ class World:
             suggestion_id=accepted.id, candidate_id=placed_candidate.id, slot_id=slot.id
         )
         db.session.add(placement)
+        allocation_round = AllocationRound(organisation_id=nav_a.id, totals={})
+        db.session.add(allocation_round)
         db.session.commit()
         need = make_need(school_org)
         request = make_request(need, employer_org, requested_by=self.users["school"])
         self.values = {
+            "round_id": allocation_round.id,
             "candidate_id": candidate.id,
             "suggestion_id": proposed.id,
             "placement_id": placement.id,

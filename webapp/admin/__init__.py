@@ -1,0 +1,3 @@
+"""The municipality's administration."""
+
+from webapp.admin import model_card  # noqa: F401 - adds the model card route to the blueprint

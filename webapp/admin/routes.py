@@ -200,10 +200,10 @@ def _invite_form() -> InviteUserForm:
 @bp.route("/brukere", methods=["GET", "POST"])
 def users():
     form = _invite_form()
-    invite_link = None
     if form.validate_on_submit():
         organisation = db.get_or_404(Organisation, form.organisation_id.data)
-        invite_link = invite_from(form, organisation)
+        if invite_from(form, organisation):
+            return redirect(url_for("admin.users"))
     query = request.args.get("q", "").strip()
     stmt = (
         select(User)
@@ -220,7 +220,6 @@ def users():
         form=form,
         page=page,
         q=query,
-        invite_link=invite_link,
         confirm=ConfirmForm(),
     )
 

@@ -58,18 +58,12 @@ def colleagues():
     organisation = current_user.organisation
     form = InviteUserForm()
     del form.organisation_id  # colleagues join the inviter's own organisation
-    invite_link = None
-    if form.validate_on_submit():
-        invite_link = invite_from(form, organisation)
-        if invite_link:
-            form = InviteUserForm(formdata=None)
-            del form.organisation_id
+    if form.validate_on_submit() and invite_from(form, organisation):
+        return redirect(url_for("main.colleagues"))
     members = db.session.scalars(
         select(User).where(User.organisation_id == organisation.id).order_by(User.name)
     ).all()
-    return render_template(
-        "main/colleagues.html", form=form, members=members, invite_link=invite_link
-    )
+    return render_template("main/colleagues.html", form=form, members=members)
 
 
 @bp.route("/varsler", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 
 # The full-text search indexes ride on the candidate and slot tables' DDL events.
 from webapp.models import search_index  # noqa: E402, F401, I001
+from webapp.models.allocation import AllocationRound
 from webapp.models.audit import AuditEvent
 from webapp.models.base import utcnow
 from webapp.models.candidate import Candidate, CandidateStatus
@@ -47,6 +48,7 @@ __all__ = [
     "OCCUPYING_STATUSES",
     "ROLE_OF_KIND",
     "Adaptation",
+    "AllocationRound",
     "AuditEvent",
     "Candidate",
     "CooperationKind",

@@ -76,6 +76,10 @@ class Suggestion(TimestampMixin, db.Model):
     # suggested again only if one of them has changed since.
     candidate_changed_at: Mapped[datetime | None]
     slot_changed_at: Mapped[datetime | None]
+    #: Set when the pair was proposed by an allocation round (shown as "from round N").
+    allocation_round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("allocation_round.id", ondelete="SET NULL"), index=True
+    )
 
     candidate = relationship("Candidate")
     slot = relationship("Slot")

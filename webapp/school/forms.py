@@ -253,20 +253,29 @@ class SchoolProfileForm(FlaskForm):
         self.trades.choices = taxonomy.occupation_choices()
 
     def fill_from(self, organisation, profile) -> None:
-        blackouts = [{"start": None, "end": None}] * 3
-        if profile is not None:
-            from datetime import date
+        """Show the saved profile (GET). Values go as keywords, not ``obj``: WTForms prefers
+        an object's attribute to a keyword, and the stored blackouts are ISO strings."""
+        from datetime import date
 
+        empty = {"start": None, "end": None}
+        values = {"open_to_schools": organisation.open_to_schools, "blackouts": [empty] * 3}
+        if profile is not None:
             given = [
                 {"start": date.fromisoformat(s), "end": date.fromisoformat(e)}
                 for s, e in profile.blackouts or []
             ]
-            blackouts = (given + blackouts)[:3]
-        self.process(
-            obj=profile,
-            open_to_schools=organisation.open_to_schools,
-            blackouts=blackouts,
-        )
+            values.update(
+                program_areas=profile.program_areas,
+                trades=profile.trades,
+                kinds=profile.kinds,
+                students_per_period=profile.students_per_period,
+                blackouts=(given + [empty] * 3)[:3],
+                description=profile.description,
+                contact_name=profile.contact_name,
+                contact_email=profile.contact_email,
+                contact_phone=profile.contact_phone,
+            )
+        self.process(**values)
 
     def to_fields(self) -> profile_service.ProfileFields:
         return profile_service.ProfileFields(

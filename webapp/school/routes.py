@@ -36,6 +36,7 @@ bp.add_app_template_global(common.kind_label, "cooperation_kind_label")
 bp.add_app_template_global(common.status_label, "partnership_status_label")
 bp.add_app_template_global(common.trade_labels, "trade_labels")
 bp.add_app_template_global(common.program_area_label, "program_area_label")
+bp.add_app_template_global(common.employer_contact, "employer_contact")
 bp.add_app_template_global(
     lambda code: str(partnership_service.DECLINE_REASONS.get(code, code or "")),
     "school_decline_reason_label",

@@ -148,8 +148,8 @@ def _mail_invite(user: User, token: str) -> None:
                 name=user.name,
                 org=user.organisation.name,
                 hours=hours,
-            )
-            + f"\n\n{link}",
+            ),
+            secret_link=link,
         )
 
 

@@ -42,6 +42,7 @@ SUGGESTIONS_PER_PROFILE = 10
 GOOD_DECISIONS = {SuggestionStatus.APPROVED, SuggestionStatus.PROPOSED, SuggestionStatus.ACCEPTED}
 BAD_DECISIONS = {SuggestionStatus.REJECTED, SuggestionStatus.DECLINED}
 FINAL_NO = BAD_DECISIONS
+EXPIRED = "expired"
 
 
 # --- rows → dataclasses ------------------------------------------------------------------------
@@ -161,6 +162,11 @@ def _labels(model) -> dict[str, str]:
     return {row.code: f"{row.name_nb} {row.name_en}" for row in db.session.scalars(select(model))}
 
 
+def store_pair(candidate_id: int, suggestion, version: str | None) -> int:
+    """Store one explained pair for a candidate, leaving their other suggestions alone."""
+    return _store(candidate_id, [suggestion], version, by="candidate", keep_others=True)
+
+
 def rebuild(progress=None) -> dict:
     """Fit a new model on every open slot and active candidate, store it, refresh suggestions."""
     slots, candidates = open_slots(), active_candidates()
@@ -168,15 +174,22 @@ def rebuild(progress=None) -> dict:
         return {"slots": len(slots), "candidates": len(candidates), "version": None}
     decisions = [
         (cid, sid, status in GOOD_DECISIONS)
-        for cid, sid, status in db.session.execute(
-            select(Suggestion.candidate_id, Suggestion.slot_id, Suggestion.status).where(
-                Suggestion.status.in_(GOOD_DECISIONS | BAD_DECISIONS)
-            )
+        for cid, sid, status, code in db.session.execute(
+            select(
+                Suggestion.candidate_id,
+                Suggestion.slot_id,
+                Suggestion.status,
+                Suggestion.answer_reason_code,
+            ).where(Suggestion.status.in_(GOOD_DECISIONS | BAD_DECISIONS))
         )
+        if code != EXPIRED  # an employer who never answered did not decline
     ]
     matcher = matching.Matcher(
         occupation_labels=_labels(Occupation), skill_labels=_labels(Skill)
     ).fit(engine_slots(slots), [to_engine_candidate(c) for c in candidates], decisions or None)
+    from webapp.services import learning  # it builds on this module's converters
+
+    learning_report = learning.retrain(matcher, previous=current_matcher()[0])
     buffer = io.BytesIO()
     matcher.save(buffer)
     version = f"{utcnow():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
@@ -190,6 +203,7 @@ def rebuild(progress=None) -> dict:
                 "candidates": len(candidates),
                 "weights": matcher.weights_,
                 "weights_source": matcher.weights_source_,
+                "learning": learning_report,
             },
         )
     )

@@ -89,10 +89,20 @@ def notify(users, kind: str, *, link: str = "", **params) -> list[Notification]:
     return created
 
 
-def send_mail(to: str, subject: str, body: str) -> OutgoingMail:
-    """Send through SMTP when configured; always keep a copy (the demo lists and logs mail)."""
+def send_mail(to: str, subject: str, body: str, *, secret_link: str = "") -> OutgoingMail:
+    """Send through SMTP when configured; always keep a copy (the demo lists and logs mail).
+
+    A ``secret_link`` (an invite or a password reset: whoever holds it takes over the account)
+    ends the message that goes out, but never the copy kept in the database, which admins can
+    read. Without SMTP (the demo) the whole message goes to the server log only.
+    """
     config = current_app.config
-    record = OutgoingMail(to=to, subject=subject[:300], body=body[:5000])
+    kept = body
+    if secret_link:
+        body = f"{body}\n\n{secret_link}"
+        withheld = _("[Engangslenken er sendt til mottakeren og lagres ikke her.]")
+        kept = f"{kept}\n\n{withheld}"
+    record = OutgoingMail(to=to, subject=subject[:300], body=kept[:5000])
     db.session.add(record)
     if not config.get("MAIL_SERVER"):
         log.info("mail to %s: %s\n%s", to, subject, body)

@@ -74,3 +74,19 @@ def program_area_label(code: str | None) -> str:
 
     row = db.session.get(ProgramArea, code) if code else None
     return row.label if row else "–"
+
+
+def employer_contact(partnership) -> tuple[str, str]:
+    """The employer's person for this partnership: who answered, else the school profile's
+    contact, else the company's contact; (name, e-mail), either may be empty."""
+    from webapp.models import SchoolProfile
+
+    if partnership.answered_by is not None:
+        return partnership.answered_by.name, partnership.answered_by.email
+    profile = db.session.scalar(
+        select(SchoolProfile).where(SchoolProfile.organisation_id == partnership.employer_id)
+    )
+    if profile is not None and profile.contact_name:
+        return profile.contact_name, profile.contact_email
+    employer = partnership.employer
+    return employer.contact_name, employer.contact_email

@@ -72,10 +72,12 @@ class Filters:
         if use_organisation and self.organisation_id and not self.on_candidate_side:
             # A school has no slots: filtering slots by it keeps none, which is the truth.
             conditions.append(Slot.organisation_id == self.organisation_id)
+        if not conditions and not self.municipality:
+            return []
+        slot_ids = select(Slot.id).where(*conditions)
         if self.municipality:
-            where = (
-                select(Slot.id)
-                .join(Organisation, Organisation.id == Slot.organisation_id)
+            slot_ids = (
+                slot_ids.join(Organisation, Organisation.id == Slot.organisation_id)
                 .outerjoin(Site, Site.id == Slot.site_id)
                 .outerjoin(PostalPlace, PostalPlace.postal_code == Site.postal_code)
                 .where(
@@ -83,10 +85,7 @@ class Filters:
                     == self.municipality
                 )
             )
-            conditions.append(Slot.id.in_(where))
-        if not conditions:
-            return []
-        return [slot_id_column.in_(select(Slot.id).where(*conditions))]
+        return [slot_id_column.in_(slot_ids)]
 
     def candidates(self, candidate_id_column) -> list:
         if not self.on_candidate_side:

@@ -1,0 +1,1 @@
+"""Allocation rounds: started by admins and caseworker organisation admins (``/fordeling``)."""
