@@ -5,14 +5,14 @@ employer's inbox); placements by slot and state (taken places); open slots newes
 the link tables by code, which the filters and the text search use ("rows having any of these
 codes").
 
-Revision ID: 0005_indexes_for_pages
-Revises: 0004_full_text_search
+Revision ID: 0006_indexes_for_pages
+Revises: 0005_allocation_rounds
 """
 
 from alembic import op
 
-revision = "0005_indexes_for_pages"
-down_revision = "0004_full_text_search"
+revision = "0006_indexes_for_pages"
+down_revision = "0005_allocation_rounds"
 branch_labels = None
 depends_on = None
 
