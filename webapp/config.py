@@ -67,6 +67,8 @@ def from_environment(instance_path: str) -> dict:
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "ARBEIDSBRO_HTTPS": https,
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int("ARBEIDSBRO_SESSION_HOURS", 8)),
+        "SESSION_IDLE_MINUTES": _int("ARBEIDSBRO_IDLE_MINUTES", 30),
+        "TRUSTED_PROXIES": _int("ARBEIDSBRO_TRUSTED_PROXIES", 0),
         "INVITE_MAX_AGE_HOURS": _int("ARBEIDSBRO_INVITE_HOURS", 72),
         "RETENTION_MONTHS": _int("ARBEIDSBRO_RETENTION_MONTHS", 12),
         "BASE_URL": os.environ.get("ARBEIDSBRO_BASE_URL", ""),

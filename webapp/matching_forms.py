@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, TextAreaField
+from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
-from webapp.forms import INVALID_CHOICE, max_length
+from webapp.forms import INVALID_CHOICE, BaseForm, DayField, max_length
 from webapp.services.placements import OUTCOMES
 from webapp.services.proposals import DECLINE_REASONS, REJECT_REASONS
 
@@ -17,10 +16,10 @@ def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(code, label) for code, label in labels.items()]
 
 
-def _reason_form(question, reasons: dict) -> type[FlaskForm]:
+def _reason_form(question, reasons: dict) -> type[BaseForm]:
     """A reason code from ``reasons``, and free text that "other" requires (see the services)."""
 
-    class ReasonForm(FlaskForm):
+    class ReasonForm(BaseForm):
         reason_code = RadioField(
             question,
             choices=lambda: _choices(reasons),
@@ -38,15 +37,23 @@ RejectForm = _reason_form(_l("Hvorfor passer ikke forslaget?"), REJECT_REASONS)
 DeclineForm = _reason_form(_l("Hvorfor takker dere nei?"), DECLINE_REASONS)
 
 
-class AcceptForm(FlaskForm):
-    start_date = DateField(
+class AcceptForm(BaseForm):
+    start_date = DayField(
         _l("Ønsket startdato"),
         validators=[Optional()],
         description=_l("La stå tomt for å bruke plassens startdato."),
     )
 
 
-class EndPlacementForm(FlaskForm):
+class StartPlacementForm(BaseForm):
+    early_start_reason = TextAreaField(
+        _l("Hvorfor starter praksisplassen før startdatoen?"),
+        validators=[Optional(), max_length(500)],
+        description=_l("Må fylles ut når praksisplassen startes før den avtalte datoen."),
+    )
+
+
+class EndPlacementForm(BaseForm):
     outcome = SelectField(
         _l("Utfall"),
         choices=lambda: [SelectChoice("", _l("Velg …")), *_choices(OUTCOMES)],
@@ -56,7 +63,7 @@ class EndPlacementForm(FlaskForm):
     notes = TextAreaField(_l("Merknad"), validators=[Optional(), max_length(2000)])
 
 
-class FollowUpForm(FlaskForm):
-    follow_up_date = DateField(
+class FollowUpForm(BaseForm):
+    follow_up_date = DayField(
         _l("Neste oppfølging"), validators=[InputRequired(_l("Velg en dato."))]
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,10 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from webapp.extensions import db
-from webapp.matching_forms import EndPlacementForm, FollowUpForm
+from webapp.matching_forms import EndPlacementForm, FollowUpForm, StartPlacementForm
 from webapp.models import Candidate, Placement, PlacementStatus, Slot, Suggestion
+from webapp.services import audit
 from webapp.services import placements as placement_service
 from webapp.services.errors import DomainError
+from webapp.ui.params import paginate
 
 PER_PAGE = 20
 FINISHED = (PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY)
@@ -71,7 +75,7 @@ def add_placement_routes(bp, side: str, owner_column) -> None:
             .where(owner_column == current_user.organisation_id)
             .order_by(Placement.status.in_(FINISHED), Placement.start_date)
         )
-        page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+        page = paginate(stmt, per_page=PER_PAGE)
         return render_template(
             "placements/list.html",
             page=page,
@@ -81,7 +85,9 @@ def add_placement_routes(bp, side: str, owner_column) -> None:
 
     @bp.route("/praksis/<int:placement_id>", endpoint="placement")
     def placement_detail(placement_id: int):
-        return placement_page(owned(placement_id), side)
+        placement = owned(placement_id)
+        audit.record_view(current_user, "placement.viewed", placement, side=side)
+        return placement_page(placement, side)
 
     @bp.route(
         "/praksis/<int:placement_id>/<any(start, complete, end_early):action>",
@@ -104,12 +110,15 @@ def add_placement_routes(bp, side: str, owner_column) -> None:
 
 def placement_page(placement: Placement, side: str):
     end_form = EndPlacementForm()
+    start_form = StartPlacementForm()
     follow_form = FollowUpForm(follow_up_date=placement.follow_up_date)
     return render_template(
         "placements/detail.html",
         placement=placement,
         side=side,
         end_form=end_form,
+        start_form=start_form,
+        starts_early=placement.start_date is not None and placement.start_date > date.today(),
         follow_form=follow_form,
         status_labels=placement_service.STATUS_LABELS,
         outcomes=placement_service.OUTCOMES,
@@ -120,17 +129,20 @@ def placement_page(placement: Placement, side: str):
 
 
 def placement_action(placement: Placement, action: str, side: str):
-    form = EndPlacementForm() if action in placement_service.ENDINGS else None
-    if form is not None and not form.validate_on_submit():
-        flash(_("Velg utfallet av praksisplassen."), "danger")
+    ending = action in placement_service.ENDINGS
+    form = EndPlacementForm() if ending else StartPlacementForm()
+    if not form.validate_on_submit():
+        errors = [str(e) for messages in form.errors.values() for e in messages]
+        flash(" ".join(errors) or _("Velg utfallet av praksisplassen."), "danger")
         return redirect(url_for(f"{side}.placement", placement_id=placement.id))
     try:
         placement_service.change_state(
             current_user,
             placement,
             action,
-            outcome=form.outcome.data if form else None,
-            notes=form.notes.data if form else "",
+            outcome=form.outcome.data if ending else None,
+            notes=form.notes.data if ending else "",
+            early_start_reason="" if ending else form.early_start_reason.data or "",
         )
     except DomainError as error:
         flash(error.message, "danger")

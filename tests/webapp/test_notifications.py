@@ -12,7 +12,7 @@ from factories import PASSWORD, make_user
 from sqlalchemy import select
 from support import submit
 
-from webapp.models import Notification, OutgoingMail
+from webapp.models import Notification, OrganisationKind, OutgoingMail
 from webapp.services import notifications
 
 
@@ -67,7 +67,7 @@ def test_a_notification_is_mailed_in_the_readers_language(smtp_server, app, db):
 
 
 def test_without_smtp_mail_is_logged_and_kept(app, db, caplog):
-    user = make_user()
+    user = make_user(kind=OrganisationKind.NAV_OFFICE)
     with app.test_request_context():
         notifications.notify([user], "followup_due", candidate="NAV-001", slot="X", date="i dag")
         db.session.commit()
@@ -79,7 +79,7 @@ def test_without_smtp_mail_is_logged_and_kept(app, db, caplog):
 def test_an_unreachable_smtp_server_does_not_lose_the_notification(app, db):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=_free_port())
     try:
-        user = make_user()
+        user = make_user(kind=OrganisationKind.NAV_OFFICE)
         with app.test_request_context():
             notifications.notify([user], "proposal_declined", candidate="NAV-1", slot="Y")
             db.session.commit()

@@ -107,7 +107,7 @@ def test_the_whole_path_to_a_completed_placement(world, db):
     ).all()
     assert told == ["proposal_accepted"]
 
-    placements.change_state(world.caseworker, placement, "start")
+    placements.change_state(world.caseworker, placement, "start", today=placement.start_date)
     assert placement.follow_up_date is not None
     with pytest.raises(DomainError):
         placements.change_state(world.employer, placement, "complete")  # an outcome is required
@@ -339,7 +339,7 @@ def test_placement_reminders_and_illegal_moves(world, db):
         placements.change_state(world.caseworker, placement, "complete", outcome="employment")
     day = placement.start_date - timedelta(days=placements.STARTING_SOON_DAYS)
     assert placements.send_reminders(day)["starting"] == 1
-    placements.change_state(world.caseworker, placement, "start")
+    placements.change_state(world.caseworker, placement, "start", today=placement.start_date)
     assert placements.send_reminders(placement.follow_up_date)["follow_ups"] == 1
     stranger = make_user(make_organisation(OrganisationKind.NAV_OFFICE))
     with pytest.raises(NotAllowed):

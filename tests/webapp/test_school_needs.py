@@ -86,7 +86,11 @@ def test_a_coordinator_posts_a_need_and_it_is_audited(db, logged_in, coordinator
         ({"program_area_code": "XX"}, "program_area_code", "Ukjent utdanningsprogram."),
         ({"trades": "no_such_trade"}, "trades", "Ukjent lærefag."),
         ({"kind": "party"}, "kind", "Velg bare blant"),
-        ({"period_start": "0001-01-01"}, "period_start", "Velg en dato mellom år 2000 og 2100."),
+        (
+            {"period_start": "0001-01-01"},
+            "period_start",
+            "Velg en dato mellom 01.01.2000 og 31.12.2100.",
+        ),
         ({"title": ""}, "title", "Gi behovet en tittel."),
     ],
 )

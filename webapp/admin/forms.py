@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -13,7 +12,7 @@ from wtforms import (
 from wtforms.fields import SelectChoice
 from wtforms.validators import Email, InputRequired, Optional, ValidationError
 
-from webapp.forms import max_length
+from webapp.forms import BaseForm, max_length
 from webapp.models import OrganisationKind
 from webapp.services.orgnumber import is_valid_org_number
 
@@ -28,7 +27,7 @@ def organisation_kind_choices():
     ]
 
 
-class InviteUserForm(FlaskForm):
+class InviteUserForm(BaseForm):
     organisation_id = SelectField(
         _l("Organisasjon"), coerce=int, validators=[InputRequired(_l("Velg en organisasjon."))]
     )
@@ -46,7 +45,7 @@ class InviteUserForm(FlaskForm):
     is_admin = BooleanField(_l("Kan invitere kolleger (organisasjonsadministrator)"))
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(BaseForm):
     kind = SelectField(_l("Type"), choices=organisation_kind_choices, validate_choice=True)
     name = StringField(
         _l("Navn"), validators=[InputRequired(_l("Skriv inn navnet.")), max_length(200)]
@@ -83,7 +82,7 @@ def _within_reason(form, field):
         raise ValidationError(_l("Velg en dato mellom år 2000 og 2100."))
 
 
-class DashboardFilterForm(FlaskForm):
+class DashboardFilterForm(BaseForm):
     """The dashboard's filters, read from the query string (a GET form: no CSRF token)."""
 
     class Meta:

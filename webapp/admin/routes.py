@@ -14,12 +14,21 @@ from webapp import jobs
 from webapp.admin.forms import DashboardFilterForm, InviteUserForm, OrganisationForm
 from webapp.extensions import db
 from webapp.forms import ConfirmForm
-from webapp.models import AuditEvent, ModelArtifact, Organisation, OutgoingMail, Role, User
+from webapp.models import (
+    AuditEvent,
+    ModelArtifact,
+    Organisation,
+    OrganisationKind,
+    OutgoingMail,
+    Role,
+    User,
+)
 from webapp.school.admin_views import add_unmet_demand_route
 from webapp.security import role_required
 from webapp.services import accounts, stats
 from webapp.services.errors import DomainError
 from webapp.services.stats import exports
+from webapp.ui.params import arg_choice, arg_text, paginate
 from webapp.views import invite_from, show_domain_error
 
 bp = Blueprint("admin", __name__)
@@ -113,17 +122,15 @@ def rebuild_model():
 @bp.route("/e-post")
 def outgoing_mail():
     """What the app sent, or wrote to the log in the demo (no SMTP server configured)."""
-    page = db.paginate(
-        select(OutgoingMail).order_by(OutgoingMail.id.desc()), per_page=PER_PAGE, error_out=False
-    )
+    page = paginate(select(OutgoingMail).order_by(OutgoingMail.id.desc()), per_page=PER_PAGE)
     return render_template("admin/outgoing_mail.html", page=page)
 
 
 @bp.route("/organisasjoner")
 def organisations():
-    status = request.args.get("status", "")
-    kind = request.args.get("kind", "")
-    query = request.args.get("q", "").strip()
+    status = arg_choice("status", ("pending", "approved"))
+    kind = arg_choice("kind", [k.value for k in OrganisationKind])
+    query = arg_text("q")
     stmt = select(Organisation).order_by(Organisation.approved_at.is_not(None), Organisation.name)
     if status == "pending":
         stmt = stmt.where(Organisation.approved_at.is_(None))
@@ -136,7 +143,7 @@ def organisations():
         stmt = stmt.where(
             or_(Organisation.name.ilike(pattern), Organisation.org_number.ilike(pattern))
         )
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    page = paginate(stmt, per_page=PER_PAGE)
     return render_template(
         "admin/organisations.html",
         page=page,
@@ -204,7 +211,7 @@ def users():
         organisation = db.get_or_404(Organisation, form.organisation_id.data)
         if invite_from(form, organisation):
             return redirect(url_for("admin.users"))
-    query = request.args.get("q", "").strip()
+    query = arg_text("q")
     stmt = (
         select(User)
         .join(User.organisation)
@@ -214,7 +221,7 @@ def users():
     if query:
         pattern = f"%{query}%"
         stmt = stmt.where(or_(User.name.ilike(pattern), User.email.ilike(pattern)))
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    page = paginate(stmt, per_page=PER_PAGE)
     return render_template(
         "admin/users.html",
         form=form,
@@ -242,11 +249,11 @@ def user_set_active(user_id: int):
 
 @bp.route("/logg")
 def audit_log():
-    action = request.args.get("action", "").strip()
+    action = arg_text("action")
     stmt = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if action:
         stmt = stmt.where(AuditEvent.action.startswith(action))
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = paginate(stmt, per_page=50)
     return render_template("admin/audit_log.html", page=page, action=action)
 
 

@@ -3,16 +3,15 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Optional, Regexp
 
-from webapp.forms import max_length
+from webapp.forms import BaseForm, max_length
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
-class RoundForm(FlaskForm):
+class RoundForm(BaseForm):
     """Which slots a round covers, and (for admins) whose candidates."""
 
     organisation_id = SelectField(_l("Kandidater fra"), coerce=int, validate_choice=False)

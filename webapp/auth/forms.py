@@ -1,19 +1,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import Email, InputRequired, Optional, ValidationError
 
-from webapp.forms import NewPasswordMixin, max_length
+from webapp.forms import BaseForm, NewPasswordMixin, max_length
 from webapp.services.orgnumber import is_valid_org_number
 from webapp.services.passwords import MAX_LENGTH
 
 EMAIL_MAX = 254
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(
         _l("E-post"),
         validators=[InputRequired(_l("Skriv inn e-postadressen din.")), max_length(EMAIL_MAX)],
@@ -26,7 +25,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class AcceptInviteForm(NewPasswordMixin, FlaskForm):
+class AcceptInviteForm(NewPasswordMixin, BaseForm):
     def __init__(self, *args, email: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self._email = email
@@ -35,7 +34,7 @@ class AcceptInviteForm(NewPasswordMixin, FlaskForm):
         return self._email
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, BaseForm):
     current_password = PasswordField(
         _l("Nåværende passord"),
         validators=[InputRequired(_l("Skriv inn passordet du har nå.")), max_length(MAX_LENGTH)],
@@ -50,7 +49,7 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
         return self._email
 
 
-class RegisterEmployerForm(NewPasswordMixin, FlaskForm):
+class RegisterEmployerForm(NewPasswordMixin, BaseForm):
     company_name = StringField(
         _l("Virksomhetens navn"),
         validators=[InputRequired(_l("Skriv inn navnet på virksomheten.")), max_length(200)],
@@ -94,7 +93,7 @@ class RegisterEmployerForm(NewPasswordMixin, FlaskForm):
             raise ValidationError(_l("Organisasjonsnummeret er ikke gyldig."))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(BaseForm):
     language = SelectField(
         _l("Språk"),
         choices=[SelectChoice("nb", "Norsk (bokmål)"), SelectChoice("en", "English")],

@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from webapp.auth import throttle
 from webapp.auth.forms import (
     AcceptInviteForm,
     ChangePasswordForm,
@@ -22,6 +23,7 @@ from webapp.auth.forms import (
     LoginForm,
     RegisterEmployerForm,
 )
+from webapp.errors import render_error
 from webapp.extensions import csrf, limiter
 from webapp.navigation import home_endpoint
 from webapp.services import accounts
@@ -45,12 +47,20 @@ def login():
         return redirect(url_for(home_endpoint(current_user.role)))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        address = request.remote_addr or ""
+        verdict = throttle.check(form.email.data, address)
+        if verdict.refused:
+            accounts.login_refused(form.email.data, address, verdict.retry_after)
+            page, code = render_error(429)
+            return page, code, {"Retry-After": str(verdict.retry_after)}
+        user = accounts.authenticate(form.email.data, form.password.data, address=address)
         if user is not None:
+            throttle.succeeded(form.email.data, address)
             session.clear()
             login_user(user)
             session["locale"] = user.locale
             return redirect(safe_next_url(home_endpoint(user.role)))
+        throttle.failed(form.email.data, address)
         form.password.errors.append(_("Feil e-post eller passord."))
     return render_template("auth/login.html", form=form)
 

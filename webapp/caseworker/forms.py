@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -19,48 +14,18 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.forms import FILTERABLE, INVALID_CHOICE, max_length
+from webapp.forms import (
+    FILTERABLE,
+    INVALID_CHOICE,
+    BaseForm,
+    DayField,
+    WholeNumberField,
+    max_length,
+)
 from webapp.models import CandidateStatus
 from webapp.services import candidate_search, slot_search, taxonomy
 from webapp.services import candidates as service
-
-# Control characters (other than tab and line breaks) have no place in typed text, and
-# PostgreSQL refuses NUL outright: drop them before anything else sees the value.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(value):
-    if value is None:
-        return value
-    return CONTROL_CHARACTERS.sub("", value).strip()
-
-
-class WholeNumberField(IntegerField):
-    """An integer with a message in the user's language when the text is not one."""
-
-    def process_formdata(self, valuelist):
-        if valuelist and (valuelist[0] or "").strip():
-            valuelist = [valuelist[0].strip()]
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            self.data = None
-            raise ValueError(_l("Skriv et helt tall, for eksempel 20.")) from error
-
-
-class DayField(DateField):
-    """A date from ``<input type="date">`` (YYYY-MM-DD), with a message in the user's language."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("render_kw", {"type": "date"})
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            self.data = None
-            raise ValueError(_l("Skriv en gyldig dato (dd.mm.åååå).")) from error
+from webapp.ui.input import clean_text
 
 
 class ColleagueField(SelectField):
@@ -117,7 +82,7 @@ def candidate_level_choices() -> list[SelectChoice]:
     ]
 
 
-class CandidateForm(FlaskForm):
+class CandidateForm(BaseForm):
     """Everything a caseworker records about a candidate (consent has its own buttons)."""
 
     reference_code = StringField(
@@ -304,7 +269,7 @@ class NewCandidateForm(ConsentFieldsMixin, CandidateForm):
             raise ValidationError(_l("Kryss av for samtykke, eller la omfanget stå tomt."))
 
 
-class GiveConsentForm(ConsentFieldsMixin, FlaskForm):
+class GiveConsentForm(ConsentFieldsMixin, BaseForm):
     """Consent given (again) from the candidate's page."""
 
     def validate_consent_scope(self, field):
@@ -329,7 +294,7 @@ def candidate_status_choices() -> list[SelectChoice]:
     ]
 
 
-class CandidateFilterForm(FlaskForm):
+class CandidateFilterForm(BaseForm):
     class Meta:
         csrf = False
 
@@ -393,7 +358,7 @@ def sort_choices() -> list[SelectChoice]:
     ]
 
 
-class SlotSearchForm(FlaskForm):
+class SlotSearchForm(BaseForm):
     class Meta:
         csrf = False
 

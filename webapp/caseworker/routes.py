@@ -26,6 +26,7 @@ from webapp.security import get_owned_or_404, role_required
 from webapp.services import candidate_records, candidate_search, candidates, slot_search
 from webapp.services import placements as placement_service
 from webapp.services.errors import DomainError
+from webapp.ui.params import page_number
 from webapp.views import flash_saved, show_domain_error
 
 bp = Blueprint("caseworker", __name__)
@@ -35,10 +36,6 @@ bp = Blueprint("caseworker", __name__)
 @role_required(Role.CASEWORKER)
 def require_caseworker():
     """Every page here is for caseworkers."""
-
-
-def _page_number() -> int:
-    return request.args.get("page", 1, type=int) or 1
 
 
 def _candidate_or_404(candidate_id: int) -> Candidate:
@@ -71,7 +68,7 @@ def home():
 def candidates_list():
     form = CandidateFilterForm(formdata=request.args)
     form.validate()
-    page = candidate_search.search(current_user, form.filters(), page=_page_number())
+    page = candidate_search.search(current_user, form.filters(), page=page_number())
     return render_template(
         "caseworker/candidates.html",
         form=form,
@@ -236,7 +233,7 @@ def candidate_export(candidate_id: int):
 def browse_slots():
     form = SlotSearchForm(formdata=request.args)
     form.validate()
-    results = slot_search.search(form.filters(), page=_page_number())
+    results = slot_search.search(form.filters(), page=page_number())
     return render_template(
         "caseworker/browse_slots.html",
         form=form,

@@ -1,12 +1,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,7 +13,14 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import Email, InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.forms import FILTERABLE, INVALID_CHOICE, max_length
+from webapp.forms import (
+    FILTERABLE,
+    INVALID_CHOICE,
+    BaseForm,
+    DayField,
+    WholeNumberField,
+    max_length,
+)
 from webapp.services import slots as slot_service
 from webapp.services import taxonomy
 
@@ -30,7 +34,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     name = StringField(
         _l("Virksomhetens navn"),
         validators=[InputRequired(_l("Skriv inn navnet på virksomheten.")), max_length(200)],
@@ -49,7 +53,7 @@ class ProfileForm(FlaskForm):
     open_to_schools = BooleanField(_l("Åpen for samarbeid med skoler (utplassering og besøk)"))
 
 
-class SiteForm(FlaskForm):
+class SiteForm(BaseForm):
     name = StringField(
         _l("Navn på arbeidsstedet"),
         validators=[InputRequired(_l("Gi arbeidsstedet et navn.")), max_length(200)],
@@ -69,7 +73,7 @@ class SiteForm(FlaskForm):
             raise ValidationError(_l("Ukjent postnummer."))
 
 
-class SlotForm(FlaskForm):
+class SlotForm(BaseForm):
     kind = SelectField(_l("Type plass"), validate_choice=True)
     title = StringField(
         _l("Tittel"),
@@ -101,7 +105,7 @@ class SlotForm(FlaskForm):
     )
     norwegian_level = SelectField(_l("Krav til norsknivå"), validate_choice=True)
     site_id = SelectField(_l("Arbeidssted"), coerce=int, validate_choice=True)
-    hours_per_week = IntegerField(
+    hours_per_week = WholeNumberField(
         _l("Timer per uke"),
         validators=[
             InputRequired(_l("Skriv inn antall timer per uke.")),
@@ -112,9 +116,9 @@ class SlotForm(FlaskForm):
             ),
         ],
     )
-    start_date = DateField(_l("Startdato"), validators=[InputRequired(_l("Velg en startdato."))])
-    end_date = DateField(_l("Sluttdato"), validators=[Optional()])
-    capacity = IntegerField(
+    start_date = DayField(_l("Startdato"), validators=[InputRequired(_l("Velg en startdato."))])
+    end_date = DayField(_l("Sluttdato"), validators=[Optional()])
+    capacity = WholeNumberField(
         _l("Antall plasser"),
         default=1,
         validators=[

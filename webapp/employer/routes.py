@@ -25,9 +25,10 @@ from webapp.models import (
 from webapp.placement_views import add_placement_routes, proposal_card
 from webapp.school.employer_views import add_school_routes, school_requests_waiting
 from webapp.security import get_owned_or_404, role_required
-from webapp.services import proposals
+from webapp.services import audit, proposals
 from webapp.services import slots as slot_service
 from webapp.services.errors import DomainError
+from webapp.ui.params import arg_choice, arg_text, paginate
 from webapp.views import flash_saved, show_domain_error
 
 bp = Blueprint("employer", __name__)
@@ -148,14 +149,11 @@ def site_edit(site_id: int):
 
 @bp.route("/plasser")
 def slots():
-    status = request.args.get("status", "")
-    if status and status not in set(SlotStatus):
-        status = ""
-    query = request.args.get("q", "").strip()[:100]
-    page = db.paginate(
+    status = arg_choice("status", [s.value for s in SlotStatus])
+    query = arg_text("q")
+    page = paginate(
         slot_service.employer_slots_query(current_user.organisation, status, query),
         per_page=PER_PAGE,
-        error_out=False,
     )
     return render_template(
         "employer/slots.html",
@@ -273,9 +271,7 @@ def _own_proposal(suggestion_id: int) -> Suggestion:
 
 @bp.route("/forslag")
 def inbox():
-    status = request.args.get("status", "proposed")
-    if status not in {"proposed", "answered"}:
-        status = "proposed"
+    status = arg_choice("status", ("proposed", "answered"), default="proposed")
     wanted = (
         [SuggestionStatus.PROPOSED]
         if status == "proposed"
@@ -288,13 +284,16 @@ def inbox():
         .where(Slot.organisation_id == current_user.organisation_id, Suggestion.status.in_(wanted))
         .order_by(Slot.title, Suggestion.answer_due, Suggestion.id)
     )
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    page = paginate(stmt, per_page=PER_PAGE)
     return render_template("employer/inbox.html", page=page, status=status)
 
 
 @bp.route("/forslag/<int:suggestion_id>")
 def proposal(suggestion_id: int):
     suggestion = _own_proposal(suggestion_id)
+    audit.record_view(
+        current_user, "candidate.card_viewed", suggestion, candidate=suggestion.candidate_id
+    )
     return render_template(
         "employer/proposal.html",
         suggestion=suggestion,
@@ -316,6 +315,10 @@ def proposal_accept(suggestion_id: int):
         else:
             flash(_("Dere har takket ja. Praksisplassen er planlagt."), "success")
             return redirect(url_for("employer.placement", placement_id=placement.id))
+    else:
+        errors = [str(e) for messages in form.errors.values() for e in messages]
+        expired = _("Skjemaet var utløpt eller ugyldig. Last inn siden på nytt og prøv igjen.")
+        flash(" ".join(errors) or expired, "danger")
     return redirect(url_for("employer.proposal", suggestion_id=suggestion_id))
 
 

@@ -14,6 +14,7 @@ from webapp.models import User
 from webapp.navigation import home_endpoint
 from webapp.security import org_admin_required
 from webapp.services import notifications as notification_service
+from webapp.ui.params import paginate
 from webapp.views import invite_from
 
 bp = Blueprint("main", __name__)
@@ -75,7 +76,7 @@ def notifications():
             notification_service.mark_all_read(user)
             flash(_("Alle varsler er merket som lest."), "success")
         return redirect(url_for("main.notifications"))
-    page = db.paginate(notification_service.for_user(user), per_page=25, error_out=False)
+    page = paginate(notification_service.for_user(user), per_page=25)
     return render_template(
         "main/notifications.html",
         page=page,

@@ -3,6 +3,7 @@
 # The full-text search indexes ride on the candidate and slot tables' DDL events.
 from webapp.models import search_index  # noqa: E402, F401, I001
 from webapp.models.allocation import AllocationRound
+from webapp.models.api_token import ApiToken
 from webapp.models.audit import AuditEvent
 from webapp.models.base import utcnow
 from webapp.models.candidate import Candidate, CandidateStatus
@@ -49,6 +50,7 @@ __all__ = [
     "ROLE_OF_KIND",
     "Adaptation",
     "AllocationRound",
+    "ApiToken",
     "AuditEvent",
     "Candidate",
     "CooperationKind",

@@ -38,9 +38,15 @@ slot_adaptation = Table(
 
 class Slot(TimestampMixin, db.Model):
     __tablename__ = "slot"
-    # Browsing open slots, newest first.
-    __table_args__ = (Index("ix_slot_status_created_at", "status", "created_at"),)
+    # A unique index (not a constraint): SQLite adds it without rebuilding the table, which would
+    # drop the full-text triggers on it. Browsing open slots, newest first.
+    __table_args__ = (
+        Index("ix_slot_organisation_reference", "organisation_id", "reference_code", unique=True),
+        Index("ix_slot_status_created_at", "status", "created_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The employer's own code for the slot, so a re-import updates instead of duplicating.
+    reference_code: Mapped[str | None] = mapped_column(String(40))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"), index=True)
     kind: Mapped[str] = mapped_column(ForeignKey("slot_kind.code"), index=True)

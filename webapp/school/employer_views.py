@@ -15,6 +15,7 @@ from webapp.security import get_owned_or_404
 from webapp.services.errors import DomainError
 from webapp.services.schools import partnerships as partnership_service
 from webapp.services.schools import profiles
+from webapp.ui.params import paginate
 from webapp.views import flash_saved, show_domain_error
 
 PER_PAGE = 20
@@ -94,7 +95,7 @@ def add_school_routes(bp) -> None:
             )
             .order_by(Partnership.period_start, Partnership.id)
         )
-        page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+        page = paginate(stmt, per_page=PER_PAGE)
         return render_template("employer/school_requests.html", page=page, status=status)
 
     @bp.route("/skoler/<int:partnership_id>", endpoint="school_request")

@@ -4,7 +4,6 @@ school profile. Shapes are checked here; the rules themselves live in services/s
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -29,7 +28,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.forms import FILTERABLE, INVALID_CHOICE, max_length
+from webapp.forms import FILTERABLE, INVALID_CHOICE, BaseForm, max_length
 from webapp.services import taxonomy
 from webapp.services.schools import needs as need_service
 from webapp.services.schools import profiles as profile_service
@@ -52,7 +51,7 @@ def _bounded(low: int, high: int, message) -> NumberRange:
     return NumberRange(low, high, message)
 
 
-class NeedForm(FlaskForm):
+class NeedForm(BaseForm):
     title = StringField(
         _l("Tittel"),
         validators=[InputRequired(_l("Gi behovet en tittel.")), max_length(200)],
@@ -128,7 +127,7 @@ class NeedForm(FlaskForm):
         )
 
 
-class FinderForm(FlaskForm):
+class FinderForm(BaseForm):
     """The finder's filters: a GET form (no CSRF: it changes nothing)."""
 
     class Meta:
@@ -151,7 +150,7 @@ class FinderForm(FlaskForm):
         self.municipality.choices = [anything, *[SelectChoice(m, m) for m in municipalities]]
 
 
-class RequestForm(FlaskForm):
+class RequestForm(BaseForm):
     employers = SelectMultipleField(_l("Bedrifter"), coerce=int, validate_choice=False)
     message = TextAreaField(
         _l("Melding til bedriftene"),
@@ -162,14 +161,14 @@ class RequestForm(FlaskForm):
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(BaseForm):
     note = TextAreaField(
         _l("Merknad"),
         validators=[InputRequired(_l("Skriv en kort merknad.")), max_length(1000)],
     )
 
 
-class AcceptRequestForm(FlaskForm):
+class AcceptRequestForm(BaseForm):
     students = IntegerField(
         _l("Antall elever dere tar imot"),
         validators=[
@@ -181,7 +180,7 @@ class AcceptRequestForm(FlaskForm):
     period_end = DateField(_l("Til dato"), validators=[InputRequired(_l("Velg en dato."))])
 
 
-class DeclineRequestForm(FlaskForm):
+class DeclineRequestForm(BaseForm):
     reason_code = RadioField(
         _l("Hvorfor takker dere nei?"),
         choices=lambda: [SelectChoice(c, label) for c, label in DECLINE_REASONS.items()],
@@ -198,7 +197,7 @@ class PeriodForm(Form):
     end = DateField(_l("Til"), validators=[Optional()])
 
 
-class SchoolProfileForm(FlaskForm):
+class SchoolProfileForm(BaseForm):
     open_to_schools = BooleanField(_l("Vi tar imot forespørsler fra skoler"))
     program_areas = CheckboxListField(
         _l("Utdanningsprogram dere kan ta imot elever fra"),

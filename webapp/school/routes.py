@@ -26,6 +26,7 @@ from webapp.security import get_owned_or_404, role_required
 from webapp.services.errors import DomainError
 from webapp.services.schools import common, demand, finder, needs
 from webapp.services.schools import partnerships as partnership_service
+from webapp.ui.params import arg_text, paginate
 from webapp.views import flash_saved, show_domain_error
 
 bp = Blueprint("school", __name__)
@@ -91,15 +92,13 @@ def home():
 @bp.route("/behov")
 def needs_list():
     filters = {
-        "status": request.args.get("status", "open"),
-        "program_area": request.args.get("program_area", "")[:40],
-        "kind": request.args.get("kind", "")[:20],
-        "q": request.args.get("q", "").replace("\x00", "").strip()[:100],
+        "status": arg_text("status", "open", max_length=20),
+        "program_area": arg_text("program_area", max_length=40),
+        "kind": arg_text("kind", max_length=20),
+        "q": arg_text("q"),
     }
-    page = db.paginate(
-        needs.school_needs_query(current_user.organisation_id, **filters),
-        per_page=PER_PAGE,
-        error_out=False,
+    page = paginate(
+        needs.school_needs_query(current_user.organisation_id, **filters), per_page=PER_PAGE
     )
     return render_template(
         "school/needs.html",
@@ -259,7 +258,7 @@ def partnerships():
         )
         .order_by(Partnership.period_start.desc(), Partnership.id.desc())
     )
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    page = paginate(stmt, per_page=PER_PAGE)
     return render_template("school/partnerships.html", page=page, status=status)
 
 

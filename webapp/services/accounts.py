@@ -27,17 +27,50 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The user for these credentials, or None: one answer for every kind of failure."""
+def authenticate(email: str, password: str, *, address: str = "") -> User | None:
+    """The user for these credentials, or None: one answer for every kind of failure.
+
+    A failure is audited with the address and the e-mail typed, never the password.
+    """
     user = find_user_by_email(email)
     if not verify_password(user.password_hash if user else None, password):
+        _audit_failed_login(user, email, address, "wrong_password")
         return None
     if not user.active:
+        _audit_failed_login(user, email, address, "inactive")
         return None
     user.last_login_at = utcnow()
     audit.record(user, "user.login", user)
     db.session.commit()
     return user
+
+
+def _audit_failed_login(user: User | None, email: str, address: str, why: str) -> None:
+    audit.record(
+        None,
+        "user.login_failed",
+        user,
+        object_type=None if user else "user",
+        email=normalise_email(email)[:254],
+        address=address,
+        reason=why,
+    )
+    db.session.commit()
+
+
+def login_refused(email: str, address: str, retry_after: int) -> None:
+    """An address that kept failing on a locked account was turned away (audited)."""
+    user = find_user_by_email(email)
+    audit.record(
+        None,
+        "user.login_throttled",
+        user,
+        object_type=None if user else "user",
+        email=normalise_email(email)[:254],
+        address=address,
+        retry_after=retry_after,
+    )
+    db.session.commit()
 
 
 def logout(user: User) -> None:

@@ -17,3 +17,26 @@ def record(actor, action: str, obj=None, *, object_type: str | None = None, **de
     )
     db.session.add(event)
     return event
+
+
+def record_view(actor, action: str, obj, **detail) -> None:
+    """A look at something private (a candidate card, a placement), in its own transaction."""
+    record(actor, action, obj, **detail)
+    db.session.commit()
+
+
+def record_refusal(actor, status: int, endpoint: str | None, args: dict) -> None:
+    """A logged-in user was refused an object (403/404): who, which route, which ids.
+
+    Runs in the error handler, so whatever the request had started is rolled back first.
+    """
+    db.session.rollback()
+    record(
+        actor,
+        "access.refused",
+        object_type="route",
+        status=status,
+        endpoint=endpoint or "",
+        args={k: str(v)[:40] for k, v in args.items()},
+    )
+    db.session.commit()

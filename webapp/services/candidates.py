@@ -477,3 +477,9 @@ def caseworkers_of(actor: User, current: Candidate | None = None) -> list[User]:
     if current is not None and current.caseworker is not None and current.caseworker not in users:
         users.append(current.caseworker)
     return users
+
+
+def check_fields(actor: User, fields: CandidateFields, candidate: Candidate | None = None) -> dict:
+    """Every rule the form's save applies, without saving: for imports' row-by-row checks."""
+    _require_caseworker(actor)
+    return _check_fields(actor, fields, candidate)

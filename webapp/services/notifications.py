@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from webapp.extensions import db
-from webapp.models import Candidate, Notification, OutgoingMail, Slot, User, utcnow
+from webapp.models import Candidate, Notification, OutgoingMail, Role, Slot, User, utcnow
 
 log = logging.getLogger("arbeidsbro.mail")
 
@@ -50,6 +50,10 @@ def _texts() -> dict[str, tuple[str, str]]:
             _("Praksisplass starter snart"),
             _("Praksisplassen for %(candidate)s i «%(slot)s» starter %(start)s."),
         ),
+        "placement_starting_employer": (
+            _("Praksisplass starter snart"),
+            _("Praksisplassen for Kandidat %(number)s i «%(slot)s» starter %(start)s."),
+        ),
         "followup_due": (
             _("Tid for oppfølging"),
             _("Praksisplassen for %(candidate)s i «%(slot)s» skal følges opp %(date)s."),
@@ -74,10 +78,26 @@ def render(kind: str, params: dict) -> tuple[str, str]:
         return subject, body
 
 
+# Parameters that name a candidate: caseworkers only. Employers see the pseudonym (DESIGN §5).
+CASEWORKER_ONLY_PARAMS = frozenset({"candidate", "reference_code", "display_name", "notes"})
+
+
+class PrivacyError(RuntimeError):
+    """A notification would tell an employer who a candidate is."""
+
+
 def notify(users, kind: str, *, link: str = "", **params) -> list[Notification]:
-    """Add a notification for each user and send each an e-mail (the caller commits)."""
+    """Add a notification for each user and send each an e-mail (the caller commits).
+
+    Refuses to name a candidate (reference code, display name, notes) to anyone who is not a
+    caseworker: a programming error, so it fails loudly instead of leaking.
+    """
+    recipients = list({u.id: u for u in users}.values())
+    named = CASEWORKER_ONLY_PARAMS & set(params)
+    if named and any(user.role != Role.CASEWORKER for user in recipients):
+        raise PrivacyError(f"{kind}: {sorted(named)} must not reach a non-caseworker")
     created = []
-    for user in {u.id: u for u in users}.values():
+    for user in recipients:
         notification = Notification(user_id=user.id, kind=kind, params=params, link=link)
         db.session.add(notification)
         with force_locale(user.locale or "nb"):

@@ -25,6 +25,8 @@ from webapp.services.errors import DomainError, NotAllowed
 
 STARTING_SOON_DAYS = 3
 FIRST_FOLLOW_UP_DAYS = 14
+EARLY_START_REASON_MAX = 500
+FOLLOW_UP_MAX_DAYS = 366
 
 TRANSITIONS = {
     "start": ({PlacementStatus.PLANNED}, PlacementStatus.ACTIVE),
@@ -59,8 +61,18 @@ def may_follow(user: User, placement: Placement) -> bool:
 
 
 def change_state(
-    user: User, placement: Placement, action: str, *, outcome: str | None = None, notes: str = ""
+    user: User,
+    placement: Placement,
+    action: str,
+    *,
+    outcome: str | None = None,
+    notes: str = "",
+    early_start_reason: str = "",
+    today: date | None = None,
 ) -> None:
+    """Move a placement on. Starting before its start date needs a reason (kept in the audit
+    trail); completing it sets its end date to the day it ended."""
+    today = today or date.today()
     if not may_follow(user, placement):
         raise NotAllowed(_("Du har ikke tilgang til denne praksisplassen."))
     if action not in TRANSITIONS:
@@ -77,17 +89,38 @@ def change_state(
         if outcome not in set(PlacementOutcome):
             raise DomainError(_("Velg utfallet av praksisplassen."), "outcome")
         placement.outcome = outcome
-        placement.end_date = date.today() if action == "end_early" else placement.end_date
+        # Ended on the day it is recorded, unless the planned end has already passed.
+        if placement.end_date is None or placement.end_date > today or action == "end_early":
+            placement.end_date = today
         placement.follow_up_date = None
+    early_start = None
     if action == "start":
-        placement.start_date = placement.start_date or date.today()
-        placement.follow_up_date = date.today() + timedelta(days=FIRST_FOLLOW_UP_DAYS)
+        if placement.start_date and placement.start_date > today:
+            early_start = early_start_reason.strip()[:EARLY_START_REASON_MAX]
+            if not early_start:
+                raise DomainError(
+                    _(
+                        "Praksisplassen skal starte %(date)s. Skriv hvorfor den starter tidligere.",
+                        date=placement.start_date.strftime("%d.%m.%Y"),
+                    ),
+                    "early_start_reason",
+                )
+            placement.start_date = today
+        placement.start_date = placement.start_date or today
+        placement.follow_up_date = today + timedelta(days=FIRST_FOLLOW_UP_DAYS)
     if notes.strip():
         placement.notes = (placement.notes + "\n" if placement.notes else "") + notes.strip()[:2000]
     before = placement.status
     placement.status = target
+    extra = {"early_start_reason": early_start} if early_start else {}
     audit.record(
-        user, f"placement.{action}", placement, before=before, after=str(target), outcome=outcome
+        user,
+        f"placement.{action}",
+        placement,
+        before=before,
+        after=str(target),
+        outcome=outcome,
+        **extra,
     )
     db.session.commit()
 
@@ -97,6 +130,9 @@ def set_follow_up(user: User, placement: Placement, when: date | None) -> None:
         raise NotAllowed(_("Du har ikke tilgang til denne praksisplassen."))
     if placement.status != PlacementStatus.ACTIVE:
         raise DomainError(_("Bare pågående praksisplasser følges opp."))
+    today = date.today()
+    if when is not None and not today <= when <= today + timedelta(days=FOLLOW_UP_MAX_DAYS):
+        raise DomainError(_("Velg en dato fra i dag og høyst ett år fram i tid."), "follow_up_date")
     placement.follow_up_date = when
     audit.record(user, "placement.follow_up_set", placement, date=str(when))
     db.session.commit()
@@ -112,14 +148,20 @@ def send_reminders(today: date | None = None) -> dict[str, int]:
         )
     ).all()
     for placement in starting:
+        # The caseworker knows the candidate by reference code; the employer only by pseudonym.
         notifications.notify(
-            [
-                *notifications.caseworker_users(placement.candidate),
-                *notifications.employer_users(placement.slot),
-            ],
+            notifications.caseworker_users(placement.candidate),
             "placement_starting",
-            link=notifications.link("main.notifications"),
+            link=notifications.link("caseworker.placement", placement_id=placement.id),
             candidate=placement.candidate.reference_code,
+            slot=placement.slot.title,
+            start=placement.start_date.isoformat(),
+        )
+        notifications.notify(
+            notifications.employer_users(placement.slot),
+            "placement_starting_employer",
+            link=notifications.link("employer.placement", placement_id=placement.id),
+            number=placement.suggestion_id or placement.id,
             slot=placement.slot.title,
             start=placement.start_date.isoformat(),
         )

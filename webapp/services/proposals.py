@@ -30,6 +30,7 @@ from webapp.models import (
 from webapp.services import audit, notifications
 from webapp.services.capacity import taken_places
 from webapp.services.errors import DomainError, NotAllowed
+from webapp.services.limits import DATE_MAX, DATE_MIN
 
 ANSWER_DAYS = 7
 REMIND_DAYS_BEFORE = 2
@@ -192,6 +193,26 @@ def _lock_slot(slot_id: int) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _start_within_slot(slot: Slot, start_date: date | None) -> date | None:
+    """The placement's start: the slot's, or a day the employer chose within the slot's period."""
+    if start_date is None:
+        return slot.start_date
+    too_early = slot.start_date is not None and start_date < slot.start_date
+    too_late = slot.end_date is not None and start_date >= slot.end_date
+    if too_early or too_late or not DATE_MIN <= start_date <= DATE_MAX:
+        first = slot.start_date or DATE_MIN
+        last = slot.end_date - timedelta(days=1) if slot.end_date else DATE_MAX
+        raise DomainError(
+            _(
+                "Velg en startdato i plassens periode, fra %(first)s til %(last)s.",
+                first=first.strftime("%d.%m.%Y"),
+                last=last.strftime("%d.%m.%Y"),
+            ),
+            "start_date",
+        )
+    return start_date
+
+
 def accept(user: User, suggestion: Suggestion, start_date: date | None = None) -> Placement:
     """Accept a proposal: a planned placement, unless the slot is full or consent is gone."""
     _require_employer_of(user, suggestion)
@@ -205,6 +226,7 @@ def accept(user: User, suggestion: Suggestion, start_date: date | None = None) -
         db.session.refresh(candidate)
         if not candidate.has_consent:
             raise DomainError(_("Kandidaten har trukket samtykket. Forslaget kan ikke godtas."))
+        start_date = _start_within_slot(slot, start_date)
         taken = taken_places([slot_id]).get(slot_id, 0)
         if taken >= slot.capacity:
             raise SlotFull(_("Plassen er full. Alle %(n)d plassene er tatt.", n=slot.capacity))
@@ -214,7 +236,7 @@ def accept(user: User, suggestion: Suggestion, start_date: date | None = None) -
             suggestion_id=suggestion.id,
             candidate_id=candidate.id,
             slot_id=slot_id,
-            start_date=start_date or slot.start_date,
+            start_date=start_date,
             end_date=slot.end_date,
             status=PlacementStatus.PLANNED,
         )

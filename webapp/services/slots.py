@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from webapp.extensions import db
 from webapp.models import (
     Adaptation,
+    Occupation,
     Organisation,
     Site,
     Skill,
@@ -106,9 +107,16 @@ def _apply(slot: Slot, user: User, fields: SlotFields) -> None:
         )
     if fields.start_date and fields.end_date and fields.end_date <= fields.start_date:
         raise DomainError(_("Sluttdato må være etter startdato."), "end_date")
+    # A new or moved start date cannot be in the past; an old slot keeps the date it has.
+    moved = fields.start_date and fields.start_date != slot.start_date
+    if moved and fields.start_date < date.today():
+        raise DomainError(_("Startdatoen kan ikke være passert."), "start_date")
+    occupation_code = (fields.occupation_code or "").strip() or None
+    if occupation_code is not None and db.session.get(Occupation, occupation_code) is None:
+        raise DomainError(_("Velg et lærefag eller yrke fra listen."), "occupation_code")
     slot.kind = fields.kind
     slot.title = fields.title.strip()
-    slot.occupation_code = fields.occupation_code or None
+    slot.occupation_code = occupation_code
     slot.description = fields.description.strip()
     slot.skills = by_codes(Skill, fields.skills)
     slot.extra_skills = fields.extra_skills
@@ -140,19 +148,28 @@ def create_slot(user: User, fields: SlotFields) -> Slot:
     return slot
 
 
+def apply_fields(user: User, slot: Slot, fields: SlotFields) -> None:
+    """Check and set a slot's fields without committing (an import saves many at once)."""
+    if slot.id is not None:
+        _require_employer_of(user, slot.organisation_id)
+        if slot.status == SlotStatus.CLOSED:
+            raise DomainError(_("En lukket plass kan ikke endres. Lag en kopi i stedet."))
+        if fields.capacity < slot.capacity:
+            taken = slot.capacity - free_capacity(slot)
+            if fields.capacity < taken:
+                raise DomainError(
+                    _(
+                        "%(n)d plasser er allerede i bruk; kapasiteten kan ikke bli lavere.",
+                        n=taken,
+                    ),
+                    "capacity",
+                )
+    _apply(slot, user, fields)
+
+
 def update_slot(user: User, slot: Slot, fields: SlotFields) -> Slot:
-    _require_employer_of(user, slot.organisation_id)
-    if slot.status == SlotStatus.CLOSED:
-        raise DomainError(_("En lukket plass kan ikke endres. Lag en kopi i stedet."))
-    if fields.capacity < slot.capacity:
-        taken = slot.capacity - free_capacity(slot)
-        if fields.capacity < taken:
-            raise DomainError(
-                _("%(n)d plasser er allerede i bruk; kapasiteten kan ikke bli lavere.", n=taken),
-                "capacity",
-            )
     try:
-        _apply(slot, user, fields)
+        apply_fields(user, slot, fields)
     except DomainError:
         db.session.rollback()
         raise

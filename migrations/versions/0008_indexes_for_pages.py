@@ -5,14 +5,14 @@ employer's inbox); placements by slot and state (taken places); open slots newes
 the link tables by code, which the filters and the text search use ("rows having any of these
 codes").
 
-Revision ID: 0006_indexes_for_pages
-Revises: 0005_allocation_rounds
+Revision ID: 0008_indexes_for_pages
+Revises: 0007_slot_reference_code
 """
 
 from alembic import op
 
-revision = "0006_indexes_for_pages"
-down_revision = "0005_allocation_rounds"
+revision = "0008_indexes_for_pages"
+down_revision = "0007_slot_reference_code"
 branch_labels = None
 depends_on = None
 

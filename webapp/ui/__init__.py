@@ -1,0 +1,1 @@
+"""Pieces the pages of every area share: input cleaning and query-argument helpers."""
