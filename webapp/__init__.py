@@ -26,6 +26,10 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     logging.getLogger("arbeidsbro").setLevel(logging.INFO)
+    if app.config.get("PRELOAD_MODEL") and not app.testing:
+        from webapp.services import model_store
+
+        model_store.preload(app)  # in each worker as it starts, never on a user's request
     return app
 
 
@@ -65,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.api.routes import bp as api_bp
     from webapp.api.token_pages import bp as api_tokens_bp
     from webapp.api.v1 import init_app as init_api_v1
+    from webapp.auth import reset as _password_reset_pages  # noqa: F401 - adds routes to auth_bp
     from webapp.auth.routes import bp as auth_bp
     from webapp.caseworker.routes import bp as caseworker_bp
     from webapp.employer.routes import bp as employer_bp

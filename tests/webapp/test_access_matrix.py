@@ -86,6 +86,8 @@ MATRIX = {
     "auth.register": EVERYONE,
     "auth.accept_invite": dict.fromkeys(ROLES, 410),  # a made-up token
     "auth.change_password": LOGGED_IN,
+    "auth.forgot_password": EVERYONE,
+    "auth.reset_password": dict.fromkeys(ROLES, 410),  # a made-up token
     "auth.logout": dict.fromkeys(ROLES, 302),
     "auth.set_language": dict.fromkeys(ROLES, 302),
     "api.me": {**EVERYONE, "anonymous": 401},

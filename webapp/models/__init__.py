@@ -9,10 +9,12 @@ from webapp.models.base import utcnow
 from webapp.models.candidate import Candidate, CandidateStatus
 from webapp.models.matching import (
     OCCUPYING_STATUSES,
+    MatchChange,
     ModelArtifact,
     Placement,
     PlacementOutcome,
     PlacementStatus,
+    RefitRun,
     Suggestion,
     SuggestionStatus,
 )
@@ -56,6 +58,7 @@ __all__ = [
     "CooperationKind",
     "CandidateStatus",
     "LanguageLevel",
+    "MatchChange",
     "ModelArtifact",
     "NeedStatus",
     "Notification",
@@ -67,6 +70,7 @@ __all__ = [
     "PartnershipMessage",
     "PartnershipStatus",
     "Placement",
+    "RefitRun",
     "PlacementOutcome",
     "PlacementStatus",
     "PostalPlace",
