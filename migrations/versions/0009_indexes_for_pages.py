@@ -5,14 +5,14 @@ employer's inbox); placements by slot and state (taken places); open slots newes
 the link tables by code, which the filters and the text search use ("rows having any of these
 codes").
 
-Revision ID: 0008_indexes_for_pages
-Revises: 0007_slot_reference_code
+Revision ID: 0009_indexes_for_pages
+Revises: 0008_live_matching
 """
 
 from alembic import op
 
-revision = "0008_indexes_for_pages"
-down_revision = "0007_slot_reference_code"
+revision = "0009_indexes_for_pages"
+down_revision = "0008_live_matching"
 branch_labels = None
 depends_on = None
 
