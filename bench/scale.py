@@ -4,6 +4,7 @@ Usage::
 
     .venv/bin/python bench/scale.py --candidates 100000 --slots 50000
     .venv/bin/python bench/scale.py --candidates 20000 --slots 10000 --skip-nn   # quicker
+    .venv/bin/python bench/scale.py --live   # Matcher.update / remove latency, memory, exactness
 
 Baselines run in the same process on the engine's own vectors: ``sparse_dot_topn``'s
 ``sp_matmul_topn`` (2 threads) and scikit-learn's ``NearestNeighbors(metric="cosine",
@@ -20,6 +21,7 @@ import os
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -128,7 +130,11 @@ def main(argv=None):
     parser.add_argument("--skip-nn", action="store_true", help="skip NearestNeighbors baseline")
     parser.add_argument("--skip-suggest", action="store_true", help="skip the full suggest_slots")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--live", action="store_true", help="measure update/remove instead")
+    parser.add_argument("--ops", type=int, default=2000, help="updates/removals with --live")
     args = parser.parse_args(argv)
+    if args.live:
+        return live_benchmark(args)
 
     rng = np.random.default_rng(args.seed)
     results = {"candidates": args.candidates, "slots": args.slots}
@@ -241,6 +247,106 @@ def main(argv=None):
         print(f"ratio engine / NearestNeighbors: {engine / nn_s:.2f}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
+
+
+def index_mib(matcher) -> float:
+    """Bytes held by both sides' buffers and inverted indexes (capacity included)."""
+    total = 0
+    for side in matcher._sides.values():
+        buffers = [*side.rules.values(), *side.features.values(), side.thin, side.groups.rows]
+        buffers += [side.vectors, side.retrieval]
+        for buf in buffers:
+            parts = [buf.data, buf.indices, buf.indptr] if hasattr(buf, "indptr") else [buf]
+            total += sum(part.buffer.nbytes for part in parts)
+        total += sum(
+            a.nbytes for a in (side.index_t.data, side.index_t.indices, side.index_t.indptr)
+        )
+    return total / MIB
+
+
+def live_benchmark(args) -> dict:
+    """``update`` / ``remove`` one profile at a time on a fitted 100k x 50k index."""
+    rng = np.random.default_rng(args.seed)
+    results = {"candidates": args.candidates, "slots": args.slots, "ops": args.ops}
+    generator = TextGenerator(rng)
+    slots = make_slots(args.slots, generator, rng)
+    candidates = make_candidates(args.candidates, generator, rng)
+    extra_slots = make_slots(args.ops, generator, rng)
+    extra_slots = [replace(s, id=f"new-{s.id}") for s in extra_slots]
+    edited_slots = make_slots(args.ops, generator, rng)  # same ids as fitted ones: replacements
+    extra_candidates = make_candidates(args.ops, generator, rng, prefix="new")
+    edited_candidates = make_candidates(args.ops, generator, rng)
+    matcher = timed(results, "fit", lambda: Matcher().fit(slots, candidates))
+    matcher.update(slots=[extra_slots[0]])  # warm up (numba compilation, caches)
+    matcher.remove(slot_ids=[extra_slots[0].id])
+    results["index MiB after fit"] = round(index_mib(matcher), 1)
+    rss_before = rss_bytes()
+    ops = {
+        "update: add one slot": (lambda s: matcher.update(slots=[s]), extra_slots[1:]),
+        "update: replace one slot": (lambda s: matcher.update(slots=[s]), edited_slots),
+        "update: add one candidate": (
+            lambda c: matcher.update(candidates=[c]),
+            extra_candidates,
+        ),
+        "update: replace one candidate": (
+            lambda c: matcher.update(candidates=[c]),
+            edited_candidates,
+        ),
+        "remove: one slot": (
+            lambda s: matcher.remove(slot_ids=[s.id]),
+            rng.permutation(np.array(slots, dtype=object))[: args.ops].tolist(),
+        ),
+        "remove: one candidate": (
+            lambda c: matcher.remove(candidate_ids=[c.id]),
+            rng.permutation(np.array(candidates, dtype=object))[: args.ops].tolist(),
+        ),
+    }
+    for name, (fn, items) in ops.items():
+        times = []
+        for item in items:
+            start = time.perf_counter()
+            fn(item)
+            times.append(time.perf_counter() - start)
+        ms = np.array(times) * 1000
+        results[name] = {
+            "p50_ms": round(float(np.median(ms)), 3),
+            "p95_ms": round(float(np.percentile(ms, 95)), 3),
+            "p99_ms": round(float(np.percentile(ms, 99)), 3),
+            "max_ms": round(float(ms.max()), 1),
+            "mean_ms": round(float(ms.mean()), 3),
+        }
+        print(f"{name:<32} {results[name]}", flush=True)
+    results["rss MiB growth over all ops"] = round((rss_bytes() - rss_before) / MIB, 1)
+    results["index MiB after ops"] = round(index_mib(matcher), 1)
+    print({k: results[k] for k in ("index MiB after fit", "index MiB after ops")}, flush=True)
+    print("rss growth over all ops (MiB):", results["rss MiB growth over all ops"], flush=True)
+
+    # Exactness at scale: the live index against one encoded from scratch with the final data.
+    by_id = {s.id: s for s in [*slots, *extra_slots, *edited_slots]}
+    final_slots = [by_id[i] for i in matcher.slot_ids]
+    cand_by_id = {c.id: c for c in [*candidates, *extra_candidates, *edited_candidates]}
+    final_candidates = [cand_by_id[i] for i in matcher.candidate_ids]
+    fresh = timed(
+        results,
+        "fresh encode of the final data",
+        lambda: matcher._reindexed(final_slots, final_candidates),
+    )
+    picks = rng.choice(len(final_candidates), size=500, replace=False)
+    queries = [final_candidates[i] for i in picks]
+    slot_picks = [final_slots[i] for i in rng.choice(len(final_slots), size=200, replace=False)]
+    same = sum(
+        [s.to_dict() for s in a] == [s.to_dict() for s in b]
+        for a, b in zip(
+            matcher.suggest_slots(queries) + matcher.suggest_candidates(slot_picks),
+            fresh.suggest_slots(queries) + fresh.suggest_candidates(slot_picks),
+            strict=True,
+        )
+    )
+    results["exactness: identical ranked lists"] = f"{same}/{len(queries) + len(slot_picks)}"
+    print("identical ranked lists vs a fresh index:", results["exactness: identical ranked lists"])
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return results
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ A plain Python package (numpy, scipy, scikit-learn, joblib; numba optional): it 
 Flask or SQLAlchemy. See DESIGN.md section 6 for the public API.
 """
 
-from .engine import MODEL_VERSION, Matcher, ModelVersionError
+from .engine import MODEL_VERSION, Matcher, ModelVersionError, TamperedModelError
+from .index import IndexChange
 from .rules import RULES
 from .scoring import FACTORS, HAND_WEIGHTS
 from .types import ADAPTATIONS, NORWEGIAN_LEVELS, SLOT_KINDS, Candidate, Slot, Suggestion
@@ -20,9 +21,11 @@ __all__ = [
     "RULES",
     "SLOT_KINDS",
     "Candidate",
+    "IndexChange",
     "Matcher",
     "ModelVersionError",
     "Slot",
     "Suggestion",
+    "TamperedModelError",
     "__version__",
 ]

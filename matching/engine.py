@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
 import pickle
 import re
@@ -16,16 +18,15 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import explain as explaining
 from . import learning
+from .index import LiveIndexMixin
 from .pairs import PairScoring
 from .rules import (
     RULES,
     CandidateRules,
-    Groups,
     SlotRules,
     adaptation_vocabulary,
     distance_applies,
     pair_rule_masks,
-    static_mask,
 )
 from .scoring import (
     FACTORS,
@@ -36,7 +37,7 @@ from .scoring import (
     side_features,
 )
 from .text import DEFAULT_ANALYZER, MAX_TERMS, TextModel
-from .topk import Side, pair_dots, resolve_backend, top_n
+from .topk import Side, pair_dots, resolve_backend
 from .types import Candidate, Slot, Suggestion
 
 #: Bump when a change makes saved models or stored scores incomparable (features, factors, rules).
@@ -58,6 +59,14 @@ class ModelVersionError(ValueError):
     """A saved model was written by another model or scikit-learn version: refit it."""
 
 
+class TamperedModelError(ValueError):
+    """A signed artefact whose signature does not match: it is refused, never unpickled."""
+
+
+#: Signed artefacts (:meth:`Matcher.to_bytes`) start with this, then a 32-byte HMAC-SHA256.
+SIGNED_MAGIC = b"ARBEIDSBRO-MATCHER-HMAC-SHA256\n"
+
+
 @dataclass
 class _Profiles:
     """One side's profiles, encoded once: ids, objects, text vectors, rule and score arrays."""
@@ -76,7 +85,7 @@ class _Profiles:
         return len(self.ids)
 
 
-class Matcher(PairScoring, BaseEstimator):
+class Matcher(LiveIndexMixin, PairScoring, BaseEstimator):
     """Rank slots for candidates and candidates for slots.
 
     Parameters
@@ -190,25 +199,6 @@ class Matcher(PairScoring, BaseEstimator):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive int, got {value!r}")
         resolve_backend(self.backend, 0)
-
-    def _index_profiles(self) -> None:
-        """Precompute what ranking needs: transposes as CSR, rule groups, lookups by id."""
-        # A side no larger than the re-rank window is searched with its full vectors: exact
-        # retrieval costs nothing there, and pruning would only lose matches.
-        self.slots_exact_ = len(self.slots_) <= self.rerank_size
-        self.candidates_exact_ = len(self.candidates_) <= self.rerank_size
-        self.slot_vectors_t_ = self._vectors(self.slots_, self.slots_exact_).T.tocsr()
-        self.candidate_vectors_t_ = self._vectors(
-            self.candidates_, self.candidates_exact_
-        ).T.tocsr()
-        self.slot_groups_ = Groups(self.slots_.rules, self.slots_.rules.static_key())
-        self.candidate_groups_ = Groups(self.candidates_.rules, self.candidates_.rules.static_key())
-        # Non-distance rules between every candidate signature and every slot signature.
-        self.static_table_ = np.ascontiguousarray(
-            static_mask(self.candidate_groups_.representatives, self.slot_groups_.representatives)
-        )
-        self.slot_position_ = {sid: i for i, sid in enumerate(self.slots_.ids)}
-        self.candidate_position_ = {cid: i for i, cid in enumerate(self.candidates_.ids)}
 
     @staticmethod
     def _vectors(profiles, exact: bool) -> sp.csr_matrix:
@@ -401,30 +391,23 @@ class Matcher(PairScoring, BaseEstimator):
     def _retrieve(self, queries, index, block, n_top, query_is_candidate):
         q_rules = queries.rules.take(block)
         if query_is_candidate:
-            groups, index_t = self.slot_groups_, self.slot_vectors_t_
             exact, fitted = self.slots_exact_, self.candidates_
         else:
-            groups, index_t = self.candidate_groups_, self.candidate_vectors_t_
             exact, fitted = self.candidates_exact_, self.slots_
         if queries is fitted:
-            # A full re-match: rules between fitted groups were tabled at fit time.
+            # A full re-match: rules between fitted groups are tabled (see index.py).
             own = self.candidate_groups_ if query_is_candidate else self.slot_groups_
             static = self.static_table_ if query_is_candidate else self.static_table_.T
             q_group = own.group[block]
-        elif query_is_candidate:
-            static, q_group = static_mask(q_rules, groups.representatives), None
         else:
-            static, q_group = static_mask(groups.representatives, q_rules).T, None
-        return top_n(
+            static, q_group = self._static_rows(q_rules, query_is_candidate), None
+        return self._search(
             self._vectors(queries, exact)[block],
-            index_t,
             static,
-            groups.group,
-            _distance_side(q_rules),
-            _distance_side(index.rules),
-            n_top,
-            self.backend,
             q_group,
+            _distance_side(q_rules),
+            n_top,
+            query_is_candidate,
         )
 
     def _rank(self, queries, index, k, query_is_candidate) -> list[list[Suggestion]]:
@@ -610,6 +593,41 @@ class Matcher(PairScoring, BaseEstimator):
         }
         joblib.dump(header, path, compress=compress)
 
+    def to_bytes(self, key: bytes) -> bytes:
+        """The saved model, signed with HMAC-SHA256 under ``key`` (see :meth:`from_bytes`).
+
+        Store this, not a bare :meth:`save`, wherever others could write: loading checks the
+        signature before anything is unpickled.
+        """
+        buffer = io.BytesIO()
+        self.save(buffer)
+        blob = buffer.getvalue()
+        return SIGNED_MAGIC + hmac.new(_check_key(key), blob, hashlib.sha256).digest() + blob
+
+    @classmethod
+    def from_bytes(cls, data: bytes, key: bytes) -> Matcher:
+        """Load a model written by :meth:`to_bytes`, refusing it unless the signature matches.
+
+        Raises
+        ------
+        TamperedModelError
+            Not a signed artefact, or signed with another key, or changed after signing.
+        ModelVersionError
+            Signed, but written by another model or scikit-learn version.
+        """
+        data = bytes(data or b"")
+        head = len(SIGNED_MAGIC)
+        if not data.startswith(SIGNED_MAGIC) or len(data) < head + 32:
+            raise TamperedModelError("model artefact: not signed (refusing to unpickle it)")
+        mac, blob = data[head : head + 32], data[head + 32 :]
+        expected = hmac.new(_check_key(key), blob, hashlib.sha256).digest()
+        if not hmac.compare_digest(mac, expected):
+            raise TamperedModelError(
+                "model artefact: signature does not match (changed after signing, or signed "
+                "with another key); refusing to unpickle it"
+            )
+        return cls.load(io.BytesIO(blob))
+
     @classmethod
     def load(cls, path) -> Matcher:
         """Read a model written by :meth:`save`.
@@ -662,6 +680,12 @@ def _check_profiles(profiles, kind, name) -> list:
             raise ValueError(f"{name}: duplicate id {profile.id!r}")
         seen.add(profile.id)
     return profiles
+
+
+def _check_key(key) -> bytes:
+    if not isinstance(key, (bytes, bytearray)) or len(key) < 16:
+        raise ValueError("key must be at least 16 bytes")
+    return bytes(key)
 
 
 def _check_k(k) -> int:

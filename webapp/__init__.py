@@ -26,6 +26,10 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     logging.getLogger("arbeidsbro").setLevel(logging.INFO)
+    if app.config.get("PRELOAD_MODEL") and not app.testing:
+        from webapp.services import model_store
+
+        model_store.preload(app)  # in each worker as it starts, never on a user's request
     return app
 
 
@@ -63,9 +67,13 @@ def register_blueprints(app: Flask) -> None:
     from webapp.admin.routes import bp as admin_bp
     from webapp.allocation.routes import bp as allocation_bp
     from webapp.api.routes import bp as api_bp
+    from webapp.api.token_pages import bp as api_tokens_bp
+    from webapp.api.v1 import init_app as init_api_v1
+    from webapp.auth import reset as _password_reset_pages  # noqa: F401 - adds routes to auth_bp
     from webapp.auth.routes import bp as auth_bp
     from webapp.caseworker.routes import bp as caseworker_bp
     from webapp.employer.routes import bp as employer_bp
+    from webapp.imports.routes import bp as imports_bp
     from webapp.main.routes import bp as main_bp
     from webapp.school.routes import bp as school_bp
 
@@ -77,6 +85,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(allocation_bp, url_prefix="/fordeling")
     app.register_blueprint(api_bp, url_prefix="/api")
+    app.register_blueprint(api_tokens_bp, url_prefix="/konto/api-nokler")
+    app.register_blueprint(imports_bp, url_prefix="/import")
+    init_api_v1(app)
 
 
 def register_request_hooks(app: Flask) -> None:

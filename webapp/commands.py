@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app, url_for
 from sqlalchemy import select
 
+from webapp.admin.commands import retention_group
 from webapp.extensions import db
 from webapp.models import Organisation, OrganisationKind
 from webapp.school.commands import schools
@@ -19,6 +20,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(match)
     app.cli.add_command(reminders)
     app.cli.add_command(schools)
+    app.cli.add_command(retention_group, "retention")
 
 
 @click.group(help="The matching model.")

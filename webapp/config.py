@@ -58,6 +58,8 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
+        # Load the model as each worker starts (ARBEIDSBRO_PRELOAD_MODEL=0: on first use).
+        "PRELOAD_MODEL": _bool("ARBEIDSBRO_PRELOAD_MODEL", True),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": _bool("ARBEIDSBRO_RATELIMIT", True),
         "LOGIN_RATE_LIMIT": os.environ.get("ARBEIDSBRO_LOGIN_RATE_LIMIT", "10 per minute"),

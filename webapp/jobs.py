@@ -1,34 +1,78 @@
 """Background jobs. With ``REDIS_URL`` they run in an RQ worker (``rq worker -u $REDIS_URL
-arbeidsbro``); without it, in the web process itself, so the demo needs nothing more."""
+arbeidsbro``); without it, in the web process itself, so the demo needs nothing more.
+
+Scheduled work (``webapp/scheduled``) enqueues the same functions on a cron schedule.
+"""
 
 from __future__ import annotations
 
 from flask import current_app
 
 QUEUE = "arbeidsbro"
+#: Change jobs are small; a refit may take minutes at 100k candidates.
+JOB_TIMEOUT = {"rebuild_model": 3600}
 
 
-def rebuild_model() -> dict:
-    """The RQ entry point: a fresh app (the worker has none), then the full re-match."""
-    from webapp import create_app
+_app = None
+
+
+def _in_app(work, *args):
+    """Run ``work`` in an app context (an RQ worker has none).
+
+    The app, and so its loaded model, is made once per process: a worker that does not fork per
+    job (``rq worker --worker-class rq.worker.SimpleWorker``) keeps the model between jobs and
+    only applies the change log to it.
+    """
+    global _app
+    if _app is None:
+        from webapp import create_app
+
+        _app = create_app()
+    with _app.app_context():
+        return work(*args)
+
+
+def rebuild_model(trigger: str = "manual") -> dict:
+    """The full refit: new vocabulary, new learned weights, every suggestion refreshed."""
     from webapp.services import matchmaking
 
-    with create_app().app_context():
-        return matchmaking.rebuild()
+    return _in_app(lambda: matchmaking.rebuild(trigger=trigger))
+
+
+def apply_changes(change_ids: list[int]) -> int:
+    """Store the suggestions touched by logged slot and candidate changes."""
+    from webapp.services import live_matching
+
+    return _in_app(live_matching.apply_changes, change_ids)
+
+
+def run_reminders() -> dict:
+    """Reminders of answers due, expiry of late proposals, placement reminders."""
+    from webapp.services import placements, proposals
+
+    def work():
+        return {**proposals.remind_and_expire(), **placements.send_reminders()}
+
+    return _in_app(work)
+
+
+def enqueue(func, *args) -> str:
+    """Queue ``func(*args)`` on the app's queue; return the job id."""
+    from redis import Redis
+    from rq import Queue
+
+    queue = Queue(QUEUE, connection=Redis.from_url(current_app.config["REDIS_URL"]))
+    job = queue.enqueue(
+        func, *args, job_timeout=JOB_TIMEOUT.get(func.__name__, 600), result_ttl=86400
+    )
+    return job.id
 
 
 def start_rebuild() -> str | None:
-    """Queue a rebuild when Redis is configured and return the job id; else rebuild now."""
-    url = current_app.config.get("REDIS_URL")
-    if url:
-        from redis import Redis
-        from rq import Queue
-
-        job = Queue(QUEUE, connection=Redis.from_url(url)).enqueue(
-            rebuild_model, job_timeout=3600, result_ttl=86400
-        )
-        return job.id
+    """Queue a refit when Redis is configured and return the job id; else refit now."""
+    if current_app.config.get("REDIS_URL"):
+        return enqueue(rebuild_model, "manual")
     from webapp.services import matchmaking
 
-    matchmaking.rebuild()
+    matchmaking.rebuild(trigger="manual")
     return None

@@ -46,6 +46,10 @@ ACTIONS = {
     "employer.placement_change_state": "start",
     "caseworker.placement_change_state": "start",
     "caseworker.suggestion_action": "withdraw",
+    "api_slots.slot_action": "pause",
+    "api_candidates.candidate_action": "pause",
+    "api_suggestions.suggestion_action": "approve",
+    "api_placements.placement_action": "start",
 }
 
 
@@ -64,6 +68,9 @@ EMPLOYER_OBJECT = area("employer", other_org={"employer_b": 404})
 CASEWORKER_LIST = area("caseworker_a", other_org={"caseworker_b": 200})
 CASEWORKER_OBJECT = area("caseworker_a", other_org={"caseworker_b": 404})
 ADMIN = area("admin")
+# API v1 takes a bearer token only: a logged-in session gets 401 like anyone (no CSRF hole).
+# What each role's token may do is tested in test_api_access.py.
+API_V1 = dict.fromkeys(ROLES, 401)
 SCHOOL_LIST = area("school", other_org={"school_b": 200})
 SCHOOL_OBJECT = area("school", other_org={"school_b": 404})
 
@@ -79,9 +86,51 @@ MATRIX = {
     "auth.register": EVERYONE,
     "auth.accept_invite": dict.fromkeys(ROLES, 410),  # a made-up token
     "auth.change_password": LOGGED_IN,
+    "auth.forgot_password": EVERYONE,
+    "auth.reset_password": dict.fromkeys(ROLES, 410),  # a made-up token
     "auth.logout": dict.fromkeys(ROLES, 302),
     "auth.set_language": dict.fromkeys(ROLES, 302),
     "api.me": {**EVERYONE, "anonymous": 401},
+    "api_docs.openapi": EVERYONE,
+    "api_docs.browse": EVERYONE,
+    "api_tokens.index": LOGGED_IN,
+    "api_tokens.revoke": {**dict.fromkeys(ROLES, 404), "anonymous": 302, "employer": WRITE},
+    **{
+        f"api_{name}": API_V1
+        for name in [
+            "reference.me",
+            "reference.taxonomy",
+            "slots.Slots",
+            "slots.SlotItem",
+            "slots.slot_action",
+            "slots.slot_duplicate",
+            "candidates.Candidates",
+            "candidates.CandidateItem",
+            "candidates.candidate_action",
+            "candidates.consent_give",
+            "candidates.consent_withdraw",
+            "suggestions.Suggestions",
+            "suggestions.suggestion",
+            "suggestions.suggestion_action",
+            "suggestions.suggestion_reject",
+            "suggestions.suggestion_withdraw",
+            "proposals.proposal_list",
+            "proposals.proposal",
+            "proposals.proposal_accept",
+            "proposals.proposal_decline",
+            "placements.placement_list",
+            "placements.placement",
+            "placements.placement_action",
+            "statistics.statistics",
+            "imports.candidates_import",
+            "imports.slots_import",
+            "imports.candidates_template",
+            "imports.slots_template",
+        ]
+    },
+    "imports.upload": CASEWORKER_LIST,  # kind=kandidater
+    "imports.template": CASEWORKER_LIST,
+    "school.home": area("school"),
     **{
         f"school.{name}": SCHOOL_LIST
         for name in ["home", "needs_list", "need_new", "partnerships", "unmet"]
@@ -234,9 +283,19 @@ class World:
         allocation_round = AllocationRound(organisation_id=nav_a.id, totals={})
         db.session.add(allocation_round)
         db.session.commit()
+        from webapp.services import api_tokens
+
+        api_token, _raw = api_tokens.create(
+            self.users["employer"], name="Matrise", scopes=["read"], days=30
+        )
         need = make_need(school_org)
         request = make_request(need, employer_org, requested_by=self.users["school"])
         self.values = {
+            "token_id": api_token.id,
+            "proposal_id": proposed.id,
+            "name": "skills",
+            "kind": "kandidater",
+            "file_format": "csv",
             "round_id": allocation_round.id,
             "candidate_id": candidate.id,
             "suggestion_id": proposed.id,
@@ -267,6 +326,8 @@ def _client_as(app, world, role):
 def _request(client, method: str, url: str):
     if method == "GET":
         return client.get(url)
+    if method == "DELETE":
+        return client.delete(url)
     page = client.get("/konto") if client.get_cookie("session") else client.get("/logg-inn")
     match = CSRF_PATTERN.search(page.get_data(as_text=True))
     token = match.group(1) if match else ""
@@ -294,7 +355,7 @@ def test_route_answers_each_role_as_expected(endpoint, app, db):
         from flask import url_for
 
         url = url_for(endpoint, **values)
-    method = "GET" if "GET" in rule.methods else "POST"
+    method = "GET" if "GET" in rule.methods else "POST" if "POST" in rule.methods else "DELETE"
     expected = MATRIX[endpoint]
     # Refusals first: an allowed write may change what later requests see.
     order = sorted(ROLES, key=lambda role: expected[role] == WRITE)

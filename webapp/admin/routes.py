@@ -16,7 +16,6 @@ from webapp.extensions import db
 from webapp.forms import ConfirmForm
 from webapp.models import (
     AuditEvent,
-    ModelArtifact,
     Organisation,
     OrganisationKind,
     OutgoingMail,
@@ -25,7 +24,7 @@ from webapp.models import (
 )
 from webapp.school.admin_views import add_unmet_demand_route
 from webapp.security import role_required
-from webapp.services import accounts, stats
+from webapp.services import accounts, matchmaking, model_store, stats
 from webapp.services.errors import DomainError
 from webapp.services.stats import exports
 from webapp.ui.params import arg_choice, arg_text, paginate
@@ -71,9 +70,7 @@ def _dashboard_filters() -> tuple[DashboardFilterForm, stats.Filters | None]:
 
 @bp.route("/")
 def home():
-    artifacts = db.session.scalars(
-        select(ModelArtifact).order_by(ModelArtifact.id.desc()).limit(5)
-    ).all()
+    artifacts = model_store.versions(limit=5)  # the payload column stays unloaded
     form, filters = _dashboard_filters()
     return render_template(
         "admin/home.html",
@@ -82,6 +79,7 @@ def home():
         filters=filters,
         filter_form=form,
         artifacts=artifacts,
+        refit=matchmaking.latest_refit(),
         confirm=ConfirmForm(),
     )
 

@@ -99,3 +99,19 @@ class LanguageForm(BaseForm):
         choices=[SelectChoice("nb", "Norsk (bokmål)"), SelectChoice("en", "English")],
         validate_choice=True,
     )
+
+
+class ForgotPasswordForm(BaseForm):
+    email = EmailField(
+        _l("E-post"),
+        validators=[
+            InputRequired(_l("Skriv inn e-postadressen din.")),
+            max_length(EMAIL_MAX),
+            Email(_l("Skriv inn en gyldig e-postadresse."), check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "username"},
+    )
+
+
+class ResetPasswordForm(AcceptInviteForm):
+    """A new password through a reset link (the same rules as for a first password)."""

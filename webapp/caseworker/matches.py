@@ -21,7 +21,7 @@ from webapp.matching_forms import RejectForm
 from webapp.models import Candidate, Slot, Suggestion, SuggestionStatus
 from webapp.placement_views import add_placement_routes
 from webapp.security import get_owned_or_404
-from webapp.services import candidates, matchmaking, proposals
+from webapp.services import candidates, live_matching, matchmaking, proposals
 from webapp.services import slots as slot_service
 from webapp.services.errors import DomainError
 from webapp.views import show_domain_error
@@ -58,16 +58,32 @@ def _visible_slot(slot_id: int) -> Slot:
 def candidate_suggestions(candidate_id: int):
     candidate = get_owned_or_404(Candidate, candidate_id)
     candidates.record_view(current_user, candidate, page="suggestions")
-    suggestions = db.session.scalars(
+    rows = db.session.scalars(
         select(Suggestion)
         .options(joinedload(Suggestion.slot).joinedload(Slot.organisation))
         .where(Suggestion.candidate_id == candidate.id)
         .order_by(STATUS_ORDER, Suggestion.score.desc())
     ).all()
+    open_rows = [s for s in rows if s.status != SuggestionStatus.OBSOLETE]
+    blocked = live_matching.blocked_suggestions(open_rows)
+    # Suggested pairs a hard rule blocks now are hidden; like obsolete ones, the page says why.
+    suggestions = [
+        s for s in open_rows if not (s.status == SuggestionStatus.SUGGESTED and s.id in blocked)
+    ]
+    gone = [
+        (s, blocked.get(s.id) or [s.reason_code])
+        for s in rows
+        if s.status == SuggestionStatus.OBSOLETE
+        or (s.status == SuggestionStatus.SUGGESTED and s.id in blocked)
+    ]
     return render_template(
         "caseworker/suggestions.html",
         candidate=candidate,
         suggestions=suggestions,
+        blocked=blocked,
+        gone=gone,
+        blocker_text=live_matching.blocker_text,
+        updating=live_matching.updating(),
         explanation=explanation,
         factor_rows=factor_rows,
         status_label=proposals.status_label,

@@ -3,15 +3,18 @@
 # The full-text search indexes ride on the candidate and slot tables' DDL events.
 from webapp.models import search_index  # noqa: E402, F401, I001
 from webapp.models.allocation import AllocationRound
+from webapp.models.api_token import ApiToken
 from webapp.models.audit import AuditEvent
 from webapp.models.base import utcnow
 from webapp.models.candidate import Candidate, CandidateStatus
 from webapp.models.matching import (
     OCCUPYING_STATUSES,
+    MatchChange,
     ModelArtifact,
     Placement,
     PlacementOutcome,
     PlacementStatus,
+    RefitRun,
     Suggestion,
     SuggestionStatus,
 )
@@ -49,11 +52,13 @@ __all__ = [
     "ROLE_OF_KIND",
     "Adaptation",
     "AllocationRound",
+    "ApiToken",
     "AuditEvent",
     "Candidate",
     "CooperationKind",
     "CandidateStatus",
     "LanguageLevel",
+    "MatchChange",
     "ModelArtifact",
     "NeedStatus",
     "Notification",
@@ -65,6 +70,7 @@ __all__ = [
     "PartnershipMessage",
     "PartnershipStatus",
     "Placement",
+    "RefitRun",
     "PlacementOutcome",
     "PlacementStatus",
     "PostalPlace",

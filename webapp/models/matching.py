@@ -20,6 +20,9 @@ class SuggestionStatus(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+    #: Was suggested, then a hard rule stopped holding (slot closed or full, candidate archived,
+    #: consent withdrawn): hidden from the list, kept to say why (``reason_code``).
+    OBSOLETE = "obsolete"
 
 
 class PlacementStatus(StrEnum):
@@ -108,5 +111,37 @@ class ModelArtifact(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[str] = mapped_column(String(40), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    payload: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: The last ``MatchChange`` the fit already saw: processes replay the ones after it.
+    changes_upto: Mapped[int] = mapped_column(default=0)
+
+
+class MatchChange(db.Model):
+    """A slot or candidate changed: every process applies it to its loaded model (live index).
+
+    ``applied_at`` is set once the stored suggestions of the profiles it touches are refreshed
+    (in the request itself, or by the RQ job when ``REDIS_URL`` is set).
+    """
+
+    __tablename__ = "match_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    object_id: Mapped[int] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    applied_at: Mapped[datetime | None]
+
+
+class RefitRun(db.Model):
+    """One full refit of the model, with its progress, for the admin."""
+
+    __tablename__ = "refit_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trigger: Mapped[str] = mapped_column(String(20), default="manual")
+    status: Mapped[str] = mapped_column(String(12), default="running")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    version: Mapped[str] = mapped_column(String(40), default="")
+    error: Mapped[str] = mapped_column(Text, default="")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -36,7 +36,14 @@ slot_adaptation = Table(
 
 class Slot(TimestampMixin, db.Model):
     __tablename__ = "slot"
+    # A unique index (not a constraint): SQLite adds it without rebuilding the table, which would
+    # drop the full-text triggers on it.
+    __table_args__ = (
+        Index("ix_slot_organisation_reference", "organisation_id", "reference_code", unique=True),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The employer's own code for the slot, so a re-import updates instead of duplicating.
+    reference_code: Mapped[str | None] = mapped_column(String(40))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"), index=True)
     kind: Mapped[str] = mapped_column(ForeignKey("slot_kind.code"), index=True)

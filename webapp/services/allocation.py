@@ -176,7 +176,7 @@ def _team_candidates(organisation_id: int) -> list[Candidate]:
     return [
         c
         for c in db.session.scalars(
-            matchmaking._candidate_query()
+            matchmaking.candidate_query()
             .where(
                 Candidate.organisation_id == organisation_id,
                 Candidate.status == CandidateStatus.ACTIVE,

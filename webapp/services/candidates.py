@@ -342,7 +342,7 @@ def update(actor: User, candidate: Candidate, fields: CandidateFields) -> Candid
     if changed:
         audit.record(actor, "candidate.updated", candidate, fields=sorted(changed))
     _commit_or_duplicate()
-    if changed and candidate.status == CandidateStatus.ACTIVE:
+    if changed:
         matchmaking.refresh_after_save(candidate=candidate)
     return candidate
 
@@ -392,6 +392,7 @@ def change_status(actor: User, candidate: Candidate, action: str) -> Candidate:
     candidate.archived_at = utcnow() if target == CandidateStatus.ARCHIVED else None
     audit.record(actor, audit_action, candidate, **{"from": previous, "to": target})
     db.session.commit()
+    matchmaking.refresh_after_save(candidate=candidate)
     return candidate
 
 
@@ -432,6 +433,7 @@ def withdraw_consent(actor: User, candidate: Candidate) -> int:
     withdrawn = proposal_service.withdraw_pending_for(actor, candidate)
     audit.record(actor, "candidate.consent_withdrawn", candidate, proposals=withdrawn)
     db.session.commit()
+    matchmaking.refresh_after_save(candidate=candidate)
     return withdrawn
 
 
@@ -453,6 +455,7 @@ def give_consent(actor: User, candidate: Candidate, scope: str) -> Candidate:
     candidate.consent_scope = scope
     audit.record(actor, "candidate.consent_given", candidate, scope=scope)
     db.session.commit()
+    matchmaking.refresh_after_save(candidate=candidate)
     return candidate
 
 
@@ -477,3 +480,9 @@ def caseworkers_of(actor: User, current: Candidate | None = None) -> list[User]:
     if current is not None and current.caseworker is not None and current.caseworker not in users:
         users.append(current.caseworker)
     return users
+
+
+def check_fields(actor: User, fields: CandidateFields, candidate: Candidate | None = None) -> dict:
+    """Every rule the form's save applies, without saving: for imports' row-by-row checks."""
+    _require_caseworker(actor)
+    return _check_fields(actor, fields, candidate)

@@ -1,20 +1,19 @@
 """The bridge between the database and the matching engine.
 
-Rows become ``matching`` dataclasses here; the fitted ``Matcher`` is a versioned artefact in the
-database, so every web process on every machine serves the same model and loads a newer one when
-``flask match rebuild`` (or its background job) has made it. Saving one candidate or slot re-ranks
-just that profile against the fitted model, in milliseconds, without refitting.
+Rows become ``matching`` dataclasses here. The fitted ``Matcher`` is a signed, versioned
+artefact in the database (``model_store``); every change of a slot or candidate is applied to the
+loaded model of every process and to the stored suggestions it touches (``live_matching``). A
+full refit (``rebuild``: new vocabulary, new learned weights) runs nightly and on demand, with
+its progress in ``RefitRun``.
 """
 
 from __future__ import annotations
 
-import io
 import logging
-import threading
 import uuid
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import selectinload
 
 import matching
@@ -22,9 +21,9 @@ from webapp.extensions import db
 from webapp.models import (
     Candidate,
     CandidateStatus,
-    ModelArtifact,
     Occupation,
     Organisation,
+    RefitRun,
     Skill,
     Slot,
     SlotStatus,
@@ -32,6 +31,7 @@ from webapp.models import (
     SuggestionStatus,
     utcnow,
 )
+from webapp.services import live_matching, model_store
 from webapp.services.capacity import taken_places
 from webapp.services.errors import DomainError
 
@@ -43,18 +43,24 @@ GOOD_DECISIONS = {SuggestionStatus.APPROVED, SuggestionStatus.PROPOSED, Suggesti
 BAD_DECISIONS = {SuggestionStatus.REJECTED, SuggestionStatus.DECLINED}
 FINAL_NO = BAD_DECISIONS
 EXPIRED = "expired"
+#: Rows a fresh ranking may overwrite: undecided, or hidden by a hard rule that holds no more.
+REVIVABLE = {SuggestionStatus.SUGGESTED, SuggestionStatus.OBSOLETE}
+#: Suggestions written per statement (and candidates per progress step) in a refit.
+BATCH = 1000
+#: Candidates ranked for a slot before keeping one organisation's (``rank_own_candidates``).
+OWN_CANDIDATES_WINDOW = 500
 
 
 # --- rows → dataclasses ------------------------------------------------------------------------
 
 
-def _slot_query():
+def slot_query():
     return select(Slot).options(
         selectinload(Slot.skills), selectinload(Slot.adaptations), selectinload(Slot.site)
     )
 
 
-def _candidate_query():
+def candidate_query():
     return select(Candidate).options(
         selectinload(Candidate.skills),
         selectinload(Candidate.kinds),
@@ -104,7 +110,7 @@ def to_engine_candidate(candidate: Candidate) -> matching.Candidate:
 
 def open_slots() -> list[Slot]:
     return db.session.scalars(
-        _slot_query()
+        slot_query()
         .join(Slot.organisation)
         .where(Slot.status == SlotStatus.OPEN, Organisation.approved_at.is_not(None))
         .order_by(Slot.id)
@@ -112,16 +118,29 @@ def open_slots() -> list[Slot]:
 
 
 def active_candidates() -> list[Candidate]:
-    """Active candidates who want some kind of slot (without one nothing can match)."""
+    """Candidates the model holds: active, wanting some kind of slot, consent not withdrawn."""
     return [
         c
         for c in db.session.scalars(
-            _candidate_query()
+            candidate_query()
             .where(Candidate.status == CandidateStatus.ACTIVE)
             .order_by(Candidate.id)
         )
-        if c.kinds
+        if candidate_is_indexed(c)
     ]
+
+
+def slot_is_indexed(slot: Slot) -> bool:
+    """Whether the model holds this slot (open and published; a full one too, never suggested)."""
+    return slot.status == SlotStatus.OPEN and slot.organisation.approved_at is not None
+
+
+def candidate_is_indexed(candidate: Candidate) -> bool:
+    return (
+        candidate.status == CandidateStatus.ACTIVE
+        and bool(candidate.kinds)
+        and not live_matching.consent_withdrawn(candidate)
+    )
 
 
 def engine_slots(slots: list[Slot]) -> list[matching.Slot]:
@@ -131,46 +150,51 @@ def engine_slots(slots: list[Slot]) -> list[matching.Slot]:
 
 # --- the model artefact ------------------------------------------------------------------------
 
-_cache_lock = threading.Lock()
-_cache: dict[str, object] = {"version": None, "matcher": None}
-
 
 def latest_version() -> str | None:
-    return db.session.scalar(select(ModelArtifact.version).order_by(ModelArtifact.id.desc()))
+    return model_store.latest_version()
 
 
-def current_matcher() -> tuple[matching.Matcher | None, str | None]:
-    """The newest fitted model, loaded once per process and again only when a newer one exists."""
-    version = latest_version()
-    if version is None:
-        return None, None
-    with _cache_lock:
-        if _cache["version"] != version:
-            payload = db.session.scalar(
-                select(ModelArtifact.payload).where(ModelArtifact.version == version)
-            )
-            try:
-                _cache["matcher"] = matching.Matcher.load(payload)
-            except matching.ModelVersionError:
-                log.warning("model %s was saved by another version; rebuild it", version)
-                return None, None
-            _cache["version"] = version
-        return _cache["matcher"], version
+def current_matcher():
+    """The loaded model, up to date with every logged change (see ``model_store``)."""
+    return model_store.current_matcher()
 
 
 def _labels(model) -> dict[str, str]:
     return {row.code: f"{row.name_nb} {row.name_en}" for row in db.session.scalars(select(model))}
 
 
-def store_pair(candidate_id: int, suggestion, version: str | None) -> int:
-    """Store one explained pair for a candidate, leaving their other suggestions alone."""
-    return _store(candidate_id, [suggestion], version, by="candidate", keep_others=True)
+def rebuild(progress=None, trigger: str = "manual") -> dict:
+    """Refit on every open slot and active candidate, store the model, refresh suggestions.
+
+    Progress (started, candidates done of total, finished or failed with the error) is kept
+    in a ``RefitRun`` row for the admin, and passed to ``progress(done, total)`` if given.
+    Reads everything once with its relationships, converts it to engine objects before the
+    first commit (so commits expire nothing that is used again), and writes suggestions in
+    batches of ``BATCH``.
+    """
+    run = RefitRun(trigger=trigger, status="running")
+    db.session.add(run)
+    db.session.commit()
+    run_id = run.id
+    try:
+        result = _rebuild(run, progress)
+    except Exception as error:
+        db.session.rollback()
+        failed = db.session.get(RefitRun, run_id)
+        failed.status, failed.error = "failed", f"{type(error).__name__}: {error}"[:2000]
+        failed.finished_at = utcnow()
+        db.session.commit()
+        raise
+    return result
 
 
-def rebuild(progress=None) -> dict:
-    """Fit a new model on every open slot and active candidate, store it, refresh suggestions."""
+def _rebuild(run: RefitRun, progress) -> dict:
+    changes_upto = live_matching.latest_change_id()  # later changes are replayed on top
     slots, candidates = open_slots(), active_candidates()
     if not slots or not candidates:
+        run.status, run.finished_at = "finished", utcnow()
+        db.session.commit()
         return {"slots": len(slots), "candidates": len(candidates), "version": None}
     decisions = [
         (cid, sid, status in GOOD_DECISIONS)
@@ -184,31 +208,43 @@ def rebuild(progress=None) -> dict:
         )
         if code != EXPIRED  # an employer who never answered did not decline
     ]
+    engine_slot_list = engine_slots(slots)
+    engine_candidates = [to_engine_candidate(c) for c in candidates]
+    run.total = len(engine_candidates)
+    db.session.commit()
     matcher = matching.Matcher(
         occupation_labels=_labels(Occupation), skill_labels=_labels(Skill)
-    ).fit(engine_slots(slots), [to_engine_candidate(c) for c in candidates], decisions or None)
+    ).fit(engine_slot_list, engine_candidates, decisions or None)
     from webapp.services import learning  # it builds on this module's converters
 
     learning_report = learning.retrain(matcher, previous=current_matcher()[0])
-    buffer = io.BytesIO()
-    matcher.save(buffer)
     version = f"{utcnow():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
-    db.session.add(
-        ModelArtifact(
-            version=version,
-            payload=buffer.getvalue(),
-            summary={
-                "engine": matcher.model_version_,
-                "slots": len(slots),
-                "candidates": len(candidates),
-                "weights": matcher.weights_,
-                "weights_source": matcher.weights_source_,
-                "learning": learning_report,
-            },
-        )
-    )
+    summary = {
+        "engine": matcher.model_version_,
+        "slots": len(slots),
+        "candidates": len(candidates),
+        "weights": matcher.weights_,
+        "weights_source": matcher.weights_source_,
+        "learning": learning_report,
+    }
+    model_store.store(matcher, version, summary, changes_upto)
     db.session.commit()
-    stored = refresh_for_candidates(candidates, matcher=matcher, version=version, progress=progress)
+    model_store.install(matcher, version, changes_upto)
+    stored, batch = 0, {}
+    for done, row in enumerate(
+        matcher.iter_suggest_slots(engine_candidates, k=SUGGESTIONS_PER_PROFILE), start=1
+    ):
+        batch[engine_candidates[done - 1].id] = row
+        if len(batch) == BATCH or done == len(engine_candidates):
+            stored += store_ranked(batch, version)
+            batch = {}
+            run.done = done
+            db.session.commit()
+            if progress:
+                progress(done, len(engine_candidates))
+    model_store.prune()
+    run.status, run.version, run.finished_at = "finished", version, utcnow()
+    db.session.commit()
     return {
         "slots": len(slots),
         "candidates": len(candidates),
@@ -217,101 +253,139 @@ def rebuild(progress=None) -> dict:
     }
 
 
+def latest_refit() -> RefitRun | None:
+    return db.session.scalar(select(RefitRun).order_by(RefitRun.id.desc()).limit(1))
+
+
 # --- storing suggestions -----------------------------------------------------------------------
 
 
 def refresh_for_candidates(
     candidates: list[Candidate], *, matcher=None, version=None, progress=None
 ) -> int:
-    """Rank slots for these candidates and store the suggestions (one commit per batch)."""
+    """Rank slots for these candidates and store their suggestions (in batches)."""
     if matcher is None:
         matcher, version = current_matcher()
         if matcher is None:
             return 0
-    candidates = [c for c in candidates if c.kinds]
+    candidates = [c for c in candidates if candidate_is_indexed(c)]
     stored = 0
-    batch = 500
-    for start in range(0, len(candidates), batch):
-        chunk = candidates[start : start + batch]
-        ranked = matcher.suggest_slots(
-            [to_engine_candidate(c) for c in chunk], k=SUGGESTIONS_PER_PROFILE
-        )
-        for candidate, suggestions in zip(chunk, ranked, strict=True):
-            stored += _store(candidate.id, suggestions, version, by="candidate")
+    for start in range(0, len(candidates), BATCH):
+        chunk = [to_engine_candidate(c) for c in candidates[start : start + BATCH]]
+        ranked = matcher.suggest_slots(chunk, k=SUGGESTIONS_PER_PROFILE)
+        stored += store_ranked({c.id: row for c, row in zip(chunk, ranked, strict=True)}, version)
         db.session.commit()
         if progress:
-            progress(min(start + batch, len(candidates)), len(candidates))
-    return stored
-
-
-def refresh_for_slot(slot: Slot) -> int:
-    """Rank candidates for one changed or new slot and store the suggestions."""
-    matcher, version = current_matcher()
-    if matcher is None:
-        return 0
-    (suggestions,) = matcher.suggest_candidates(engine_slots([slot]), k=SUGGESTIONS_PER_PROFILE)
-    stored = _store(slot.id, suggestions, version, by="slot")
-    db.session.commit()
+            progress(min(start + BATCH, len(candidates)), len(candidates))
     return stored
 
 
 def refresh_for_candidate(candidate: Candidate) -> int:
-    return refresh_for_candidates([candidate])
+    """Re-rank one candidate now (the "Oppdater forslag" button)."""
+    live_matching.profile_changed(candidate=candidate)
+    return db.session.scalar(
+        select(func.count()).where(
+            Suggestion.candidate_id == candidate.id,
+            Suggestion.status == SuggestionStatus.SUGGESTED,
+        )
+    )
 
 
 def refresh_after_save(*, slot: Slot | None = None, candidate: Candidate | None = None) -> None:
-    """Re-rank the one profile just saved. A failure here must never undo the user's save."""
-    try:
-        if slot is not None:
-            refresh_for_slot(slot)
-        if candidate is not None:
-            refresh_for_candidate(candidate)
-    except Exception:  # noqa: BLE001 - logged; the nightly rebuild catches up
-        db.session.rollback()
-        log.exception("re-ranking after save failed")
+    """A slot or candidate was saved or changed state: apply it everywhere (``live_matching``)."""
+    live_matching.profile_changed(slot=slot, candidate=candidate)
 
 
-def _store(owner_id: int, suggestions, version: str, *, by: str, keep_others=False) -> int:
-    """Upsert fresh suggestions for one profile; drop its stale undecided ones.
+def store_pair(candidate_id: int, suggestion, version: str | None) -> int:
+    """Store one explained pair for a candidate, leaving their other suggestions alone."""
+    return store_ranked({candidate_id: [suggestion]}, version, keep_others=True)
 
-    Decided pairs are kept as they are. A rejected or declined pair comes back only when the
-    candidate or the slot has changed since the decision (DESIGN.md §4).
+
+def store_ranked(ranked: dict, version: str | None, *, keep_others: bool = False) -> int:
+    """Store fresh suggestions for these candidates (id → ranked list) in bulk statements.
+
+    Per candidate: fresh pairs are inserted or overwrite undecided ones; undecided pairs no
+    longer ranked are deleted; decided pairs stay as they are. A rejected or declined pair
+    comes back only when the candidate or the slot has changed since the decision (DESIGN.md
+    §4). Returns how many suggestions were written.
     """
-    column = Suggestion.candidate_id if by == "candidate" else Suggestion.slot_id
+    if not ranked:
+        return 0
     existing = {
-        (s.candidate_id, s.slot_id): s
-        for s in db.session.scalars(select(Suggestion).where(column == owner_id))
+        (row.candidate_id, row.slot_id): row
+        for row in db.session.execute(
+            select(
+                Suggestion.id,
+                Suggestion.candidate_id,
+                Suggestion.slot_id,
+                Suggestion.status,
+                Suggestion.candidate_changed_at,
+                Suggestion.slot_changed_at,
+            ).where(Suggestion.candidate_id.in_(list(ranked)))
+        )
     }
-    fresh = {(s.candidate_id, s.slot_id): s for s in suggestions}
-    times = _change_times(fresh) if fresh else {}
-    stored = 0
-    for key, ranked in fresh.items():
-        row = existing.get(key)
-        if row is not None and row.status in FINAL_NO and not _changed_since(row, times):
-            continue
-        if row is not None and row.status not in FINAL_NO | {SuggestionStatus.SUGGESTED}:
-            continue  # approved, proposed, accepted, withdrawn: the people decided already
-        if row is None:
-            row = Suggestion(candidate_id=key[0], slot_id=key[1])
-            db.session.add(row)
-        row.status = SuggestionStatus.SUGGESTED
-        row.score = round(float(ranked.score), 4)
-        row.factors = {name: round(float(v), 4) for name, v in ranked.factors.items()}
-        row.reasons = _reasons(ranked)
-        row.model_version = version or ""
-        row.decided_by_id = row.decided_at = row.reason_code = None
-        row.reason = ""
-        stored += 1
-    for key, row in existing.items():
-        if not keep_others and key not in fresh and row.status == SuggestionStatus.SUGGESTED:
-            db.session.delete(row)
-    return stored
+    decided_no = [key for key, row in existing.items() if row.status in FINAL_NO]
+    times = _change_times(decided_no) if decided_no else {}
+    inserts, updates, fresh_keys = [], [], set()
+    for candidate_id, suggestions in ranked.items():
+        for suggestion in suggestions:
+            key = (candidate_id, suggestion.slot_id)
+            fresh_keys.add(key)
+            row = existing.get(key)
+            if row is not None and row.status in FINAL_NO and not _changed_since(row, times):
+                continue
+            if row is not None and row.status not in FINAL_NO | REVIVABLE:
+                continue  # approved, proposed, accepted, withdrawn: the people decided already
+            values = _values(suggestion, version)
+            if row is None:
+                inserts.append({"candidate_id": key[0], "slot_id": key[1], **values})
+            else:
+                updates.append({"id": row.id, **values})
+    stale = [
+        row.id
+        for key, row in existing.items()
+        if not keep_others and key not in fresh_keys and row.status == SuggestionStatus.SUGGESTED
+    ]
+    for start in range(0, len(stale), BATCH):
+        db.session.execute(
+            delete(Suggestion)
+            .where(Suggestion.id.in_(stale[start : start + BATCH]))
+            .execution_options(synchronize_session=False)
+        )
+    now = utcnow()
+    for start in range(0, len(inserts), BATCH):
+        chunk = [
+            {**row, "created_at": now, "updated_at": now} for row in inserts[start : start + BATCH]
+        ]
+        db.session.execute(insert(Suggestion), chunk)
+    for start in range(0, len(updates), BATCH):
+        chunk = [{**row, "updated_at": now} for row in updates[start : start + BATCH]]
+        db.session.execute(update(Suggestion), chunk)
+    # Rows of these candidates already in the session were changed behind its back.
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Suggestion) and obj.candidate_id in ranked:
+            db.session.expire(obj)
+    return len(inserts) + len(updates)
+
+
+def _values(ranked, version) -> dict:
+    return {
+        "status": SuggestionStatus.SUGGESTED,
+        "score": round(float(ranked.score), 4),
+        "factors": {name: round(float(v), 4) for name, v in ranked.factors.items()},
+        "reasons": _reasons(ranked),
+        "model_version": version or "",
+        "decided_by_id": None,
+        "decided_at": None,
+        "reason_code": None,
+        "reason": "",
+    }
 
 
 def _change_times(pairs) -> dict[tuple[str, int], object]:
     """When each candidate and slot in these pairs was last changed."""
-    candidate_ids = {c for c, _s in pairs}
-    slot_ids = {s for _c, s in pairs}
+    candidate_ids = list({c for c, _s in pairs})
+    slot_ids = list({s for _c, s in pairs})
     times = {
         ("candidate", cid): at
         for cid, at in db.session.execute(
@@ -327,7 +401,7 @@ def _change_times(pairs) -> dict[tuple[str, int], object]:
     return times
 
 
-def _changed_since(row: Suggestion, times) -> bool:
+def _changed_since(row, times) -> bool:
     candidate_now = times.get(("candidate", row.candidate_id))
     slot_now = times.get(("slot", row.slot_id))
     return bool(
@@ -357,25 +431,36 @@ def explain_pair(candidate: Candidate, slot: Slot) -> matching.Suggestion | None
 
 
 def rank_own_candidates(slot: Slot, organisation_id: int, limit: int = 30):
-    """Candidates of one organisation ranked for one slot, each with its full explanation."""
+    """One organisation's candidates ranked for one slot: one batch call, ``limit`` explained.
+
+    The engine ranks the slot's best ``OWN_CANDIDATES_WINDOW`` candidates (every organisation's,
+    rules applied) in one call; the organisation's are kept, and only the rows shown are
+    loaded and explained.
+    """
     matcher, _version = current_matcher()
-    candidates = [
-        c
-        for c in db.session.scalars(
-            _candidate_query().where(
+    if matcher is None:
+        return []
+    engine_slot = engine_slots([slot])[0]
+    (ranked,) = matcher.suggest_candidates([engine_slot], k=OWN_CANDIDATES_WINDOW)
+    ids = [s.candidate_id for s in ranked]
+    own = set(
+        db.session.scalars(
+            select(Candidate.id).where(
+                Candidate.id.in_(ids),
                 Candidate.organisation_id == organisation_id,
                 Candidate.status == CandidateStatus.ACTIVE,
             )
         )
-        if c.kinds
-    ]
-    if matcher is None or not candidates:
-        return []
-    engine_slot = engine_slots([slot])[0]
-    explained = [(c, matcher.explain(to_engine_candidate(c), engine_slot)) for c in candidates]
-    allowed = [(c, s) for c, s in explained if not s.blocked_by]
-    allowed.sort(key=lambda pair: pair[1].score, reverse=True)
-    return allowed[:limit]
+    )
+    shown = [s.candidate_id for s in ranked if s.candidate_id in own][:limit]
+    rows = {c.id: c for c in db.session.scalars(candidate_query().where(Candidate.id.in_(shown)))}
+    explained = []
+    for cid in shown:
+        candidate = rows[cid]
+        match = matcher.explain(to_engine_candidate(candidate), engine_slot)
+        if not match.blocked_by:
+            explained.append((candidate, match))
+    return explained
 
 
 def suggestion_for(candidate: Candidate, slot: Slot) -> Suggestion:
@@ -394,11 +479,24 @@ def suggestion_for(candidate: Candidate, slot: Slot) -> Suggestion:
         from webapp.match_text import explanation
 
         raise DomainError(" ".join(explanation(list(explained.reasons))))
+    codes = live_matching.pair_blockers(candidate, slot)
+    if codes:
+        raise DomainError(live_matching.blocker_text(codes))
     _matcher, version = current_matcher()
-    _store(candidate.id, [explained], version, by="candidate", keep_others=True)
+    _store_one(candidate.id, explained, version)
     db.session.commit()
     return db.session.scalar(
         select(Suggestion).where(
             Suggestion.candidate_id == candidate.id, Suggestion.slot_id == slot.id
         )
     )
+
+
+def _store_one(candidate_id: int, explained, version) -> None:
+    """Add one explained pair to a candidate's suggestions, keeping the others."""
+    db.session.add(
+        Suggestion(
+            candidate_id=candidate_id, slot_id=explained.slot_id, **_values(explained, version)
+        )
+    )
+    db.session.flush()

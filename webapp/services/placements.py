@@ -20,7 +20,7 @@ from webapp.models import (
     SuggestionStatus,
     User,
 )
-from webapp.services import audit, notifications
+from webapp.services import audit, matchmaking, notifications
 from webapp.services.errors import DomainError, NotAllowed
 
 STARTING_SOON_DAYS = 3
@@ -123,6 +123,8 @@ def change_state(
         **extra,
     )
     db.session.commit()
+    if action in ENDINGS:  # the place is free again
+        matchmaking.refresh_after_save(slot=placement.slot)
 
 
 def set_follow_up(user: User, placement: Placement, when: date | None) -> None:

@@ -16,18 +16,16 @@ from sqlalchemy import select
 from webapp.extensions import db
 from webapp.models import (
     Candidate,
-    CandidateStatus,
     Placement,
     PlacementStatus,
     Role,
     Slot,
-    SlotStatus,
     Suggestion,
     SuggestionStatus,
     User,
     utcnow,
 )
-from webapp.services import audit, notifications
+from webapp.services import audit, live_matching, matchmaking, notifications
 from webapp.services.capacity import taken_places
 from webapp.services.errors import DomainError, NotAllowed
 from webapp.services.limits import DATE_MAX, DATE_MIN
@@ -122,12 +120,12 @@ def propose(user: User, suggestion: Suggestion, *, answer_days: int = ANSWER_DAY
     _require_caseworker_of(user, suggestion)
     _require_status(suggestion, SuggestionStatus.APPROVED)
     candidate, slot = suggestion.candidate, suggestion.slot
+    # The hard rules as they hold now, not as they held when the pair was suggested.
+    blockers = live_matching.pair_blockers(candidate, slot)
+    if blockers:
+        raise DomainError(live_matching.blocker_text(blockers))
     if not candidate.has_consent:
         raise DomainError(_("Kandidaten har ikke gitt samtykke. Registrer samtykke først."))
-    if candidate.status != CandidateStatus.ACTIVE:
-        raise DomainError(_("Kandidaten er ikke aktiv."))
-    if slot.status != SlotStatus.OPEN or slot.organisation.approved_at is None:
-        raise DomainError(_("Plassen er ikke åpen lenger."))
     suggestion.status = SuggestionStatus.PROPOSED
     suggestion.proposed_at, suggestion.proposed_by_id = utcnow(), user.id
     suggestion.answer_due = date.today() + timedelta(days=answer_days)
@@ -230,6 +228,11 @@ def accept(user: User, suggestion: Suggestion, start_date: date | None = None) -
         taken = taken_places([slot_id]).get(slot_id, 0)
         if taken >= slot.capacity:
             raise SlotFull(_("Plassen er full. Alle %(n)d plassene er tatt.", n=slot.capacity))
+        blockers = live_matching.pair_blockers(candidate, slot, taken)
+        if blockers:
+            raise DomainError(
+                _("Forslaget kan ikke godtas nå:") + " " + live_matching.blocker_text(blockers)
+            )
         suggestion.status = SuggestionStatus.ACCEPTED
         suggestion.answered_by_id, suggestion.answered_at = user.id, utcnow()
         placement = Placement(
@@ -255,6 +258,7 @@ def accept(user: User, suggestion: Suggestion, start_date: date | None = None) -
     except DomainError:
         db.session.rollback()
         raise
+    matchmaking.refresh_after_save(slot=slot)  # one place fewer: full slots leave the lists
     return placement
 
 
@@ -330,5 +334,6 @@ def status_label(status: str) -> str:
             SuggestionStatus.ACCEPTED: _l("takket ja"),
             SuggestionStatus.DECLINED: _l("takket nei"),
             SuggestionStatus.WITHDRAWN: _l("trukket tilbake"),
+            SuggestionStatus.OBSOLETE: _l("ikke lenger aktuelt"),
         }.get(status, status)
     )

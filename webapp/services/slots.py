@@ -148,19 +148,28 @@ def create_slot(user: User, fields: SlotFields) -> Slot:
     return slot
 
 
+def apply_fields(user: User, slot: Slot, fields: SlotFields) -> None:
+    """Check and set a slot's fields without committing (an import saves many at once)."""
+    if slot.id is not None:
+        _require_employer_of(user, slot.organisation_id)
+        if slot.status == SlotStatus.CLOSED:
+            raise DomainError(_("En lukket plass kan ikke endres. Lag en kopi i stedet."))
+        if fields.capacity < slot.capacity:
+            taken = slot.capacity - free_capacity(slot)
+            if fields.capacity < taken:
+                raise DomainError(
+                    _(
+                        "%(n)d plasser er allerede i bruk; kapasiteten kan ikke bli lavere.",
+                        n=taken,
+                    ),
+                    "capacity",
+                )
+    _apply(slot, user, fields)
+
+
 def update_slot(user: User, slot: Slot, fields: SlotFields) -> Slot:
-    _require_employer_of(user, slot.organisation_id)
-    if slot.status == SlotStatus.CLOSED:
-        raise DomainError(_("En lukket plass kan ikke endres. Lag en kopi i stedet."))
-    if fields.capacity < slot.capacity:
-        taken = slot.capacity - free_capacity(slot)
-        if fields.capacity < taken:
-            raise DomainError(
-                _("%(n)d plasser er allerede i bruk; kapasiteten kan ikke bli lavere.", n=taken),
-                "capacity",
-            )
     try:
-        _apply(slot, user, fields)
+        apply_fields(user, slot, fields)
     except DomainError:
         db.session.rollback()
         raise

@@ -1,0 +1,447 @@
+"""The API's documents: what each resource looks like going out and coming in.
+
+Input schemas carry the same limits as the forms (lengths, ranges, required fields, taxonomy
+codes); the services check the rest, and their field errors come back with the same field names.
+"""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from webapp.api.v1.common import (
+    CleanString,
+    StrictSchema,
+    UtcDateTime,
+    code_list,
+    text,
+    whole,
+)
+from webapp.models import PlacementOutcome, SlotStatus, SuggestionStatus
+from webapp.models.api_token import SCOPES
+from webapp.services import candidates as candidate_service
+from webapp.services import proposals as proposal_service
+from webapp.services import slots as slot_service
+
+# --- shared ----------------------------------------------------------------------------------
+
+
+class ProblemFieldSchema(ma.Schema):
+    in_ = fields.String(data_key="in", metadata={"description": "json, query, path or file"})
+    field = fields.String(metadata={"description": "The field (dotted path) that is wrong"})
+    detail = fields.String()
+    row = fields.Integer(metadata={"description": "Row in an imported file (1 = header)"})
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    instance = fields.String()
+    errors = fields.List(fields.Nested(ProblemFieldSchema))
+
+
+class OrganisationRefSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class MeSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    role = fields.String(
+        required=True, validate=validate.OneOf(["employer", "caseworker", "school", "admin"])
+    )
+    organisation = fields.Nested(OrganisationRefSchema, required=True)
+    token = fields.Dict(required=True)
+
+
+class TaxonomyEntrySchema(ma.Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class TaxonomySchema(ma.Schema):
+    items = fields.List(fields.Nested(TaxonomyEntrySchema), required=True)
+
+
+class TaxonomyArgs(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    lang = CleanString(load_default="nb", validate=validate.OneOf(["nb", "en"]))
+
+
+# --- slots -----------------------------------------------------------------------------------
+
+
+class SlotSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(list(SlotStatus)))
+    organisation = fields.Nested(OrganisationRefSchema, required=True)
+    kind = fields.String(required=True)
+    title = fields.String(required=True)
+    occupation_code = fields.String(allow_none=True, required=True)
+    description = fields.String(required=True)
+    skills = fields.List(fields.String(), required=True)
+    extra_skills = fields.List(fields.String(), required=True)
+    norwegian_level = fields.String(required=True)
+    site_id = fields.Integer(allow_none=True, required=True)
+    hours_per_week = fields.Integer(allow_none=True, required=True)
+    start_date = fields.Date(allow_none=True, required=True)
+    end_date = fields.Date(allow_none=True, required=True)
+    capacity = fields.Integer(required=True)
+    free_capacity = fields.Integer(required=True)
+    adaptations = fields.List(fields.String(), required=True)
+    contact_name = fields.String(required=True)
+    allowed_actions = fields.List(fields.String(), required=True)
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+
+
+class SlotInputSchema(StrictSchema):
+    """A new slot (all fields the form asks for); PATCH takes any subset."""
+
+    kind = CleanString(required=True, validate=validate.Length(min=1, max=40))
+    title = text(200, min_length=1, required=True)
+    occupation_code = CleanString(
+        allow_none=True, load_default=None, validate=validate.Length(max=40)
+    )
+    description = text(5000, min_length=1, required=True)
+    skills = code_list(load_default=list)
+    extra_skills = fields.List(
+        CleanString(validate=validate.Length(min=1, max=60)),
+        load_default=list,
+        validate=validate.Length(max=10),
+    )
+    norwegian_level = CleanString(load_default="none", validate=validate.Length(max=10))
+    site_id = whole(1, 2**31 - 1, required=True)
+    hours_per_week = whole(slot_service.MIN_HOURS, slot_service.MAX_HOURS, required=True)
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(allow_none=True, load_default=None)
+    capacity = whole(slot_service.MIN_CAPACITY, slot_service.MAX_CAPACITY, load_default=1)
+    adaptations = code_list(load_default=list)
+    contact_name = text(200, load_default="")
+
+    @ma.validates_schema
+    def end_after_start(self, data, **kwargs):
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end <= start:
+            from flask_babel import gettext as _
+
+            raise ma.ValidationError(_("Sluttdato må være etter startdato."), "end_date")
+
+
+class SlotListArgs(ma.Schema):
+    """Employers: their own slots by status and text. Caseworkers: the browse filters."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(1, 100))
+    status = CleanString(load_default="", validate=validate.OneOf(["", *SlotStatus]))
+    q = text(200, load_default="")
+    kind = text(40, load_default="")
+    occupation = text(40, load_default="")
+    postal_code = CleanString(load_default=None, validate=validate.Regexp(r"^\d{4}$"))
+    max_km = fields.Integer(load_default=None, validate=validate.Range(1, 1000))
+    level = text(10, load_default="")
+    adaptations = fields.List(text(40), load_default=list)
+    start_from = fields.Date(load_default=None)
+    free_only = fields.Boolean(load_default=False)
+    sort = CleanString(
+        load_default="newest", validate=validate.OneOf(["newest", "start", "distance"])
+    )
+
+
+# --- candidates ------------------------------------------------------------------------------
+
+
+class ConsentSchema(ma.Schema):
+    in_force = fields.Boolean(required=True)
+    given_at = UtcDateTime(allow_none=True, required=True)
+    scope = fields.String(required=True)
+    withdrawn_at = UtcDateTime(allow_none=True, required=True)
+
+
+class CandidateSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    reference_code = fields.String(required=True)
+    display_name = fields.String(required=True)
+    status = fields.String(required=True)
+    caseworker_id = fields.Integer(allow_none=True, required=True)
+    programme = fields.String(required=True)
+    kinds = fields.List(fields.String(), required=True)
+    goals = fields.String(required=True)
+    skills = fields.List(fields.String(), required=True)
+    experience = fields.String(required=True)
+    education = fields.String(required=True)
+    occupations = fields.List(fields.String(), required=True)
+    norwegian_level = fields.String(required=True)
+    home_postal_code = fields.String(allow_none=True, required=True)
+    max_commute_km = fields.Integer(allow_none=True, required=True)
+    hours_per_week = fields.Integer(allow_none=True, required=True)
+    available_from = fields.Date(allow_none=True, required=True)
+    adaptation_needs = fields.List(fields.String(), required=True)
+    notes = fields.String(required=True)
+    consent = fields.Nested(ConsentSchema, required=True)
+    allowed_actions = fields.List(fields.String(), required=True)
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+
+
+class CandidateInputSchema(StrictSchema):
+    reference_code = text(candidate_service.REFERENCE_CODE_MAX, min_length=1, required=True)
+    display_name = text(candidate_service.DISPLAY_NAME_MAX, min_length=1, required=True)
+    caseworker_id = whole(1, 2**31 - 1, allow_none=True, load_default=None)
+    programme = CleanString(
+        load_default="other", validate=validate.OneOf(candidate_service.PROGRAMMES)
+    )
+    kinds = code_list(load_default=list)
+    goals = text(candidate_service.GOALS_MAX, load_default="")
+    skills = code_list(load_default=list)
+    experience = text(candidate_service.EXPERIENCE_MAX, load_default="")
+    education = text(candidate_service.EDUCATION_MAX, load_default="")
+    occupations = code_list(load_default=list)
+    norwegian_level = CleanString(load_default="none", validate=validate.Length(max=10))
+    home_postal_code = CleanString(
+        allow_none=True, load_default=None, validate=validate.Length(max=10)
+    )
+    max_commute_km = whole(
+        candidate_service.COMMUTE_MIN_KM,
+        candidate_service.COMMUTE_MAX_KM,
+        allow_none=True,
+        load_default=None,
+    )
+    hours_per_week = whole(
+        candidate_service.HOURS_MIN, candidate_service.HOURS_MAX, allow_none=True, load_default=None
+    )
+    available_from = fields.Date(allow_none=True, load_default=None)
+    adaptation_needs = code_list(load_default=list)
+    notes = text(candidate_service.NOTES_MAX, load_default="")
+
+
+class CandidateCreateSchema(CandidateInputSchema):
+    consent = fields.Boolean(load_default=False, metadata={"description": "Consent given now"})
+    consent_scope = text(candidate_service.CONSENT_SCOPE_MAX, load_default="")
+
+
+class ConsentInputSchema(StrictSchema):
+    scope = text(candidate_service.CONSENT_SCOPE_MAX, min_length=1, required=True)
+
+
+class CandidateListArgs(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(1, 100))
+    q = text(200, load_default="")
+    status = CleanString(
+        load_default="", validate=validate.OneOf(["", "all", "active", "paused", "archived"])
+    )
+    kind = text(40, load_default="")
+    consent = CleanString(load_default="", validate=validate.OneOf(["", "yes", "no"]))
+    level = text(10, load_default="")
+
+
+# --- suggestions, proposals, placements ------------------------------------------------------
+
+
+class SlotRefSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    organisation = fields.Nested(OrganisationRefSchema, required=True)
+
+
+class SuggestionSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    candidate_id = fields.Integer(required=True)
+    slot = fields.Nested(SlotRefSchema, required=True)
+    score = fields.Float(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(list(SuggestionStatus)))
+    factors = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
+    reasons = fields.List(fields.Raw(), required=True)
+    model_version = fields.String(required=True)
+    reason_code = fields.String(allow_none=True, required=True)
+    reason = fields.String(required=True)
+    decided_at = UtcDateTime(allow_none=True, required=True)
+    proposed_at = UtcDateTime(allow_none=True, required=True)
+    answer_due = fields.Date(allow_none=True, required=True)
+    answered_at = UtcDateTime(allow_none=True, required=True)
+    answer_reason_code = fields.String(allow_none=True, required=True)
+    answer_reason = fields.String(required=True)
+    allowed_actions = fields.List(fields.String(), required=True)
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+
+
+class SuggestionListArgs(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(1, 100))
+    candidate_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**31 - 1))
+    slot_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**31 - 1))
+    status = CleanString(load_default="", validate=validate.OneOf(["", *SuggestionStatus]))
+
+
+class PairSchema(StrictSchema):
+    candidate_id = whole(1, 2**31 - 1, required=True)
+    slot_id = whole(1, 2**31 - 1, required=True)
+
+
+class RejectSchema(StrictSchema):
+    reason_code = CleanString(
+        required=True, validate=validate.OneOf(list(proposal_service.REJECT_REASONS))
+    )
+    reason = text(1000, load_default="")
+
+
+class WithdrawSchema(StrictSchema):
+    reason = text(1000, load_default="")
+
+
+class DeclineSchema(StrictSchema):
+    reason_code = CleanString(
+        required=True, validate=validate.OneOf(list(proposal_service.DECLINE_REASONS))
+    )
+    reason = text(1000, load_default="")
+
+
+class AcceptSchema(StrictSchema):
+    start_date = fields.Date(allow_none=True, load_default=None)
+
+
+class CaseworkerRefSchema(ma.Schema):
+    name = fields.String(required=True)
+    email = fields.String(required=True)
+
+
+class CandidateCardSchema(ma.Schema):
+    """What an employer sees of a proposed candidate: a pseudonym and what the match needs."""
+
+    pseudonym = fields.String(required=True)
+    skills = fields.List(fields.String(), required=True)
+    shared_skills = fields.List(fields.String(), required=True)
+    norwegian_level = fields.String(required=True)
+    hours_per_week = fields.Integer(allow_none=True, required=True)
+    available_from = fields.Date(allow_none=True, required=True)
+    adaptations = fields.List(fields.String(), required=True)
+    caseworker = fields.Nested(CaseworkerRefSchema, allow_none=True, required=True)
+    organisation = fields.String(required=True)
+
+
+class ProposalSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    slot = fields.Nested(SlotRefSchema, required=True)
+    status = fields.String(required=True)
+    candidate = fields.Nested(CandidateCardSchema, allow_none=True, required=True)
+    proposed_at = UtcDateTime(allow_none=True, required=True)
+    answer_due = fields.Date(allow_none=True, required=True)
+    answered_at = UtcDateTime(allow_none=True, required=True)
+    answer_reason_code = fields.String(allow_none=True, required=True)
+    answer_reason = fields.String(required=True)
+    allowed_actions = fields.List(fields.String(), required=True)
+
+
+class ProposalListArgs(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(1, 100))
+    status = CleanString(
+        load_default="proposed", validate=validate.OneOf(["proposed", "answered", "all"])
+    )
+    slot_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**31 - 1))
+
+
+class PlacementSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    slot = fields.Nested(SlotRefSchema, required=True)
+    candidate_id = fields.Integer(
+        metadata={"description": "Caseworkers only; employers see the pseudonym"}
+    )
+    candidate = fields.String(
+        required=True, metadata={"description": "Reference code or pseudonym"}
+    )
+    start_date = fields.Date(allow_none=True, required=True)
+    end_date = fields.Date(allow_none=True, required=True)
+    follow_up_date = fields.Date(allow_none=True, required=True)
+    status = fields.String(required=True)
+    outcome = fields.String(allow_none=True, required=True)
+    notes = fields.String(required=True)
+    allowed_actions = fields.List(fields.String(), required=True)
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+
+
+class PlacementListArgs(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(1, 100))
+    status = CleanString(
+        load_default="",
+        validate=validate.OneOf(["", "planned", "active", "completed", "ended_early"]),
+    )
+
+
+class PlacementActionSchema(StrictSchema):
+    outcome = CleanString(
+        allow_none=True, load_default=None, validate=validate.OneOf(list(PlacementOutcome))
+    )
+    notes = text(2000, load_default="")
+
+
+# --- statistics and tokens -------------------------------------------------------------------
+
+
+class StatisticsArgs(ma.Schema):
+    """The dashboard's filters."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    date_from = fields.Date(load_default=None)
+    date_to = fields.Date(load_default=None)
+    organisation_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**31 - 1))
+    slot_kind = text(40, load_default=None, allow_none=True)
+    municipality = text(100, load_default=None, allow_none=True)
+
+
+class StatisticsColumnSchema(ma.Schema):
+    key = fields.String(required=True)
+    label = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"description": "label count places rate days"})
+
+
+class StatisticsTableSchema(ma.Schema):
+    key = fields.String(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    columns = fields.List(fields.Nested(StatisticsColumnSchema), required=True)
+    rows = fields.List(
+        fields.List(fields.Raw(allow_none=True)),
+        required=True,
+        metadata={"description": "One value per column; null where fewer than 5 are counted"},
+    )
+
+
+class StatisticsSchema(ma.Schema):
+    """Counts only; a count below 5 people is null (suppressed)."""
+
+    headline = fields.Dict(
+        keys=fields.String(), values=fields.Integer(allow_none=True), required=True
+    )
+    tables = fields.List(fields.Nested(StatisticsTableSchema), required=True)
+
+
+TOKEN_SCOPES = list(SCOPES)
