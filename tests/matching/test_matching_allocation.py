@@ -164,3 +164,17 @@ def test_a_round_on_the_engine_never_assigns_a_pair_that_breaks_a_hard_rule(
         assert matcher.explain(candidates[c], slots[s]).blocked_by == ()
     assert result.unplaced.get(4) == NO_FEASIBLE_SLOT  # nobody offers school placements
     assert result.placed == 4
+
+
+def test_the_candidate_graph_keeps_at_most_n_top_allowed_slots_per_candidate(
+    make_slot, make_candidate
+):
+    slots = [make_slot(f"s{i}", free_capacity=1) for i in range(5)]
+    slots.append(make_slot("closed", is_open=False))
+    candidates = [make_candidate("c1"), make_candidate("c2", kinds=("work_practice",))]
+    matcher = Matcher().fit(slots, candidates)
+    graph = matcher.candidate_graph(candidates, n_top=3)
+    assert graph["candidate"].tolist() == [0, 0, 0]
+    assert len(set(graph["slot"].tolist())) == 3
+    assert 5 not in graph["slot"].tolist()
+    assert np.all(graph["score"] == graph["expected_good"])  # no learned model: the hand score

@@ -351,3 +351,36 @@ def test_an_export_is_the_suppressed_aggregate_with_the_filters_applied(world, a
     xlsx = admin_client.get("/admin/tall/funnel.xlsx")
     assert xlsx.mimetype == exports.XLSX_MIMETYPE and xlsx.get_data()[:2] == b"PK"
     assert admin_client.get("/admin/tall/nope.csv").status_code == 404
+
+
+def test_the_audit_log_shows_oslo_time_and_the_actors_organisation(db, admin_client):
+    from factories import make_user
+
+    from webapp.models import AuditEvent
+
+    actor = make_user(make_organisation(OrganisationKind.NAV_OFFICE, name="NAV Testby"))
+    db.session.add_all(
+        [
+            AuditEvent(
+                actor_id=actor.id,
+                action="candidate.created",
+                object_type="candidate",
+                object_id="1",
+                at=datetime(2026, 7, 1, 10, 0),
+                detail={},
+            ),
+            AuditEvent(
+                actor_id=None,
+                action="suggestion.reminded",
+                object_type="suggestion",
+                object_id="2",
+                at=datetime(2026, 1, 15, 10, 0),
+                detail={},
+            ),
+        ]
+    )
+    db.session.commit()
+    page = admin_client.get("/admin/logg").get_data(as_text=True)
+    assert "01.07.2026 12:00:00" in page  # summer time: UTC+2
+    assert "15.01.2026 11:00:00" in page  # winter time: UTC+1
+    assert "NAV Testby" in page

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -32,6 +35,15 @@ from webapp.views import invite_from, show_domain_error
 
 bp = Blueprint("admin", __name__)
 bp.add_app_template_global(format_decimal, "format_decimal")
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+@bp.app_template_filter("oslo_time")
+def oslo_time(moment) -> str:
+    """A stored (naive UTC) timestamp as Norwegian local time, summer time included."""
+    return moment.replace(tzinfo=UTC).astimezone(OSLO).strftime("%d.%m.%Y %H:%M:%S")
+
+
 PER_PAGE = 25
 
 
