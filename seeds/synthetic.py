@@ -7,9 +7,10 @@ hours. Everything is drawn from the seeded taxonomies with a fixed random seed.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from seeds.taxonomy import load_taxonomies
 from webapp.extensions import db
@@ -19,11 +20,16 @@ from webapp.models import (
     Occupation,
     Organisation,
     OrganisationKind,
+    Placement,
+    PlacementStatus,
     PostalPlace,
     Site,
     Skill,
     Slot,
     SlotKind,
+    Suggestion,
+    SuggestionStatus,
+    User,
 )
 from webapp.models.candidate import (
     candidate_adaptation,
@@ -32,6 +38,7 @@ from webapp.models.candidate import (
     candidate_skill,
 )
 from webapp.models.slot import slot_adaptation, slot_skill
+from webapp.services.passwords import hash_password
 
 BATCH = 2000
 LEVELS = ["none", "A1", "A2", "B1", "B2", "C1"]
@@ -47,7 +54,9 @@ def _codes(model) -> list[str]:
     return list(db.session.scalars(select(model.code).order_by(model.code)))
 
 
-def seed_synthetic(candidates: int, slots: int, seed: int = 7) -> dict[str, int]:
+def seed_synthetic(
+    candidates: int, slots: int, seed: int = 7, *, suggestions: int = 0, placements: int = 0
+) -> dict:
     load_taxonomies()
     rng = random.Random(seed)
     occupations = db.session.scalars(select(Occupation).order_by(Occupation.code)).all()
@@ -57,18 +66,8 @@ def seed_synthetic(candidates: int, slots: int, seed: int = 7) -> dict[str, int]
     places = db.session.scalars(select(PostalPlace).order_by(PostalPlace.postal_code)).all()
 
     run = db.session.scalar(select(Organisation.id).order_by(Organisation.id.desc())) or 0
-    employer = Organisation(
-        kind=OrganisationKind.EMPLOYER,
-        name=f"Syntetisk arbeidsgiver {run + 1}",
-        approved_at=datetime(2026, 1, 1),
-    )
-    owner = Organisation(
-        kind=OrganisationKind.NAV_OFFICE,
-        name=f"Syntetisk NAV-kontor {run + 1}",
-        approved_at=datetime(2026, 1, 1),
-    )
-    db.session.add_all([employer, owner])
-    db.session.flush()
+    owners = _owners(run + 1)
+    employer, owner = owners.employer, owners.caseworker.organisation
     site_rows = [
         {
             "organisation_id": employer.id,
@@ -93,6 +92,7 @@ def seed_synthetic(candidates: int, slots: int, seed: int = 7) -> dict[str, int]
         )
 
     start = date(2027, 1, 4)
+    slot_ids: list[int] = []
     for offset in range(0, slots, BATCH):
         rows, links = [], []
         for _ in range(min(BATCH, slots - offset)):
@@ -118,8 +118,10 @@ def seed_synthetic(candidates: int, slots: int, seed: int = 7) -> dict[str, int]
         ids = list(
             db.session.scalars(insert(Slot).returning(Slot.id, sort_by_parameter_order=True), rows)
         )
+        slot_ids += ids
         _insert_links(slot_skill, "slot_id", "skill_code", ids, [x[0] for x in links])
         _insert_links(slot_adaptation, "slot_id", "adaptation_code", ids, [x[1] for x in links])
+    candidate_ids: list[int] = []
     for offset in range(0, candidates, BATCH):
         rows, links = [], []
         for number in range(offset, offset + min(BATCH, candidates - offset)):
@@ -128,6 +130,7 @@ def seed_synthetic(candidates: int, slots: int, seed: int = 7) -> dict[str, int]
             rows.append(
                 {
                     "organisation_id": owner.id,
+                    "caseworker_id": owners.caseworker.id,
                     "reference_code": f"SYN-{run + 1}-{number:06d}",
                     "display_name": f"Syntetisk {number}",
                     "programme": "other",
@@ -164,8 +167,153 @@ def seed_synthetic(candidates: int, slots: int, seed: int = 7) -> dict[str, int]
         _insert_links(
             candidate_adaptation, "candidate_id", "adaptation_code", ids, [x[3] for x in links]
         )
+        candidate_ids += ids
+    added = _suggestions_and_placements(rng, candidate_ids, slot_ids, suggestions, placements)
     db.session.commit()
-    return {"candidates": candidates, "slots": slots}
+    analyze()
+    return {
+        "candidates": candidates,
+        "slots": slots,
+        **added,
+        "logins": owners.logins,
+        "attached_to_demo": owners.attached_to_demo,
+    }
+
+
+def analyze() -> None:
+    """Fresh planner statistics (this machine's PostgreSQL runs without autovacuum)."""
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
+
+
+@dataclass
+class Owners:
+    employer: Organisation
+    caseworker: User
+    logins: list[str]
+    attached_to_demo: bool
+
+
+def _owners(run: int) -> Owners:
+    """The demo's employer and caseworker when the demo is loaded, so the large data set can be
+    tried in the browser with the demo logins; otherwise organisations of its own, with logins
+    (the demo password) for every role."""
+    from seeds.demo import DEMO_DOMAIN, DEMO_LOGINS, DEMO_PASSWORD
+
+    demo = {
+        key: db.session.scalar(select(User).where(User.email == DEMO_LOGINS[key][0]))
+        for key in ("employer", "caseworker")
+    }
+    if all(demo.values()):
+        logins = [DEMO_LOGINS[key][0] for key in ("caseworker", "employer", "admin", "school")]
+        return Owners(demo["employer"].organisation, demo["caseworker"], logins, True)
+    password_hash = hash_password(DEMO_PASSWORD)
+    users = {}
+    for role, kind, name in (
+        ("caseworker", OrganisationKind.NAV_OFFICE, f"Syntetisk NAV-kontor {run}"),
+        ("employer", OrganisationKind.EMPLOYER, f"Syntetisk arbeidsgiver {run}"),
+        ("admin", OrganisationKind.MUNICIPALITY, f"Syntetisk kommune {run}"),
+        ("school", OrganisationKind.SCHOOL, f"Syntetisk skole {run}"),
+    ):
+        organisation = Organisation(kind=kind, name=name, approved_at=datetime(2026, 1, 1))
+        users[role] = User(
+            organisation=organisation,
+            email=f"syntetisk.{role}.{run}@{DEMO_DOMAIN}",
+            name=f"Syntetisk {role} {run}",
+            password_hash=password_hash,
+            is_admin=True,
+        )
+        db.session.add(users[role])
+    db.session.flush()
+    logins = [user.email for user in users.values()]
+    return Owners(users["employer"].organisation, users["caseworker"], logins, False)
+
+
+SUGGESTION_STATUSES = [
+    (SuggestionStatus.SUGGESTED, 0.7),
+    (SuggestionStatus.APPROVED, 0.1),
+    (SuggestionStatus.PROPOSED, 0.1),
+    (SuggestionStatus.REJECTED, 0.05),
+    (SuggestionStatus.DECLINED, 0.05),
+]
+PLACEMENT_STATUSES = [
+    PlacementStatus.PLANNED,
+    PlacementStatus.ACTIVE,
+    PlacementStatus.ACTIVE,
+    PlacementStatus.COMPLETED,
+]
+
+
+def _suggestions_and_placements(rng, candidate_ids, slot_ids, suggestions, placements):
+    """``suggestions`` distinct pairs in every state; ``placements`` of them accepted and placed,
+    at most one per slot so no slot goes over capacity."""
+    if not candidate_ids or not slot_ids:
+        return {"suggestions": 0, "placements": 0}
+    suggestions = min(suggestions, len(candidate_ids) * len(slot_ids))
+    placements = min(placements, suggestions, len(slot_ids), len(candidate_ids))
+    placed_slots = rng.sample(slot_ids, placements)
+    placed_candidates = rng.sample(candidate_ids, placements)
+    pairs = dict.fromkeys(zip(placed_candidates, placed_slots, strict=True))
+    while len(pairs) < suggestions:
+        pairs.setdefault((rng.choice(candidate_ids), rng.choice(slot_ids)))
+    statuses, weights = zip(*SUGGESTION_STATUSES, strict=True)
+    now = datetime(2026, 12, 1, 9, 0)
+    today = date(2026, 12, 1)
+    rows = []
+    for number, (candidate_id, slot_id) in enumerate(pairs):
+        status = (
+            SuggestionStatus.ACCEPTED if number < placements else rng.choices(statuses, weights)[0]
+        )
+        score = round(rng.uniform(0.3, 0.95), 3)
+        rows.append(
+            {
+                "candidate_id": candidate_id,
+                "slot_id": slot_id,
+                "score": score,
+                "factors": {"text_similarity": round(score * 0.5, 3), "skill_overlap": 0.2},
+                "reasons": [{"key": "shared_skills", "params": {"skills": []}}],
+                "model_version": "synthetic",
+                "status": status,
+                "proposed_at": now if status in PROPOSED_OR_LATER else None,
+                "answer_due": today + timedelta(days=rng.randint(-3, 14))
+                if status in PROPOSED_OR_LATER
+                else None,
+                "answered_at": now if status in ANSWERED else None,
+            }
+        )
+    suggestion_ids = []
+    for offset in range(0, len(rows), BATCH):
+        suggestion_ids += db.session.scalars(
+            insert(Suggestion).returning(Suggestion.id, sort_by_parameter_order=True),
+            rows[offset : offset + BATCH],
+        )
+    placement_rows = []
+    for number in range(placements):
+        status = PLACEMENT_STATUSES[number % len(PLACEMENT_STATUSES)]
+        start = today + timedelta(days=rng.randint(-60, 30))
+        placement_rows.append(
+            {
+                "suggestion_id": suggestion_ids[number],
+                "candidate_id": rows[number]["candidate_id"],
+                "slot_id": rows[number]["slot_id"],
+                "start_date": start,
+                "end_date": start + timedelta(days=90),
+                "follow_up_date": start + timedelta(days=14),
+                "status": status,
+                "outcome": "employment" if status == PlacementStatus.COMPLETED else None,
+            }
+        )
+    for offset in range(0, len(placement_rows), BATCH):
+        db.session.execute(insert(Placement), placement_rows[offset : offset + BATCH])
+    return {"suggestions": len(rows), "placements": len(placement_rows)}
+
+
+PROPOSED_OR_LATER = {
+    SuggestionStatus.PROPOSED,
+    SuggestionStatus.ACCEPTED,
+    SuggestionStatus.DECLINED,
+}
+ANSWERED = {SuggestionStatus.ACCEPTED, SuggestionStatus.DECLINED}
 
 
 def _insert_links(table, owner_column, code_column, ids, code_lists) -> None:

@@ -82,8 +82,10 @@ def seed_taxonomy():
 @seed.command("demo", help="Load the Lørenskog demo (idempotent, deterministic).")
 def seed_demo():
     from seeds.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+    from seeds.synthetic import analyze
 
     counts = seed_demo()
+    analyze()
     click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
     click.echo(f"Demo logins (password '{DEMO_PASSWORD}'):")
     for role, (email, _name) in DEMO_LOGINS.items():
@@ -93,14 +95,28 @@ def seed_demo():
 @seed.command("synthetic", help="Generate large synthetic data for benchmarks.")
 @click.option("--candidates", type=click.IntRange(0, 1_000_000), default=1000, show_default=True)
 @click.option("--slots", type=click.IntRange(0, 1_000_000), default=500, show_default=True)
+@click.option("--suggestions", type=click.IntRange(0, 10_000_000), default=0, show_default=True)
+@click.option("--placements", type=click.IntRange(0, 1_000_000), default=0, show_default=True)
 @click.option("--seed", "random_seed", type=int, default=7, show_default=True)
-def seed_synthetic(candidates: int, slots: int, random_seed: int):
+def seed_synthetic(
+    candidates: int, slots: int, suggestions: int, placements: int, random_seed: int
+):
+    """Attached to the demo's employer and caseworker when the demo is loaded, else to
+    organisations of its own with logins for every role; ANALYZE at the end."""
+    from seeds.demo import DEMO_PASSWORD
     from seeds.synthetic import seed_synthetic
 
-    with click.progressbar(length=1, label="Writing synthetic rows") as bar:
-        counts = seed_synthetic(candidates, slots, seed=random_seed)
-        bar.update(1)
-    click.echo(f"Added {counts['candidates']} candidates and {counts['slots']} slots.")
+    counts = seed_synthetic(
+        candidates, slots, seed=random_seed, suggestions=suggestions, placements=placements
+    )
+    click.echo(
+        f"Added {counts['candidates']} candidates, {counts['slots']} slots, "
+        f"{counts['suggestions']} suggestions and {counts['placements']} placements."
+    )
+    where = "the demo organisations" if counts["attached_to_demo"] else "organisations of its own"
+    click.echo(f"The data belongs to {where}. Logins (password '{DEMO_PASSWORD}'):")
+    for email in counts["logins"]:
+        click.echo(f"  {email}")
 
 
 @click.group(help="Manage user accounts.")

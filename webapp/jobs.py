@@ -56,6 +56,13 @@ def run_reminders() -> dict:
     return _in_app(work)
 
 
+def run_retention() -> list:
+    """Anonymise candidates archived longer than the retention period (DESIGN.md §5)."""
+    from webapp.services import retention
+
+    return _in_app(lambda: list(retention.run().candidates))
+
+
 def enqueue(func, *args) -> str:
     """Queue ``func(*args)`` on the app's queue; return the job id."""
     from redis import Redis

@@ -315,6 +315,7 @@ def test_the_schedule_is_registered_with_rqs_cron_scheduler():
     assert {name: job.cron for name, job in jobs.items()} == {
         "reminders": "0 7 * * *",
         "refit": "30 2 * * *",
+        "retention": "15 3 * * *",
     }
     assert jobs["refit"].func.__name__ == "rebuild_model"
     assert jobs["refit"].args == ("scheduled",)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import pytest
 from factories import make_candidate, make_organisation, make_site, make_slot, make_user
 from flask_login.utils import _create_identifier
+from sqlalchemy import select
 from support import TAXONOMY_TABLES
 
 from webapp.extensions import db as _db
@@ -20,10 +21,12 @@ from webapp.extensions import limiter
 from webapp.models import (
     AuditEvent,
     Notification,
+    Occupation,
     OrganisationKind,
     OutgoingMail,
     Placement,
     PlacementStatus,
+    PostalPlace,
     Suggestion,
     SuggestionStatus,
     utcnow,
@@ -92,6 +95,19 @@ class World:
             make_user(make_organisation(approved=False), password=None)
             make_site(employer_org, name=f"Sted {k}") if k < 3 else None
         site = make_site(employer_org)
+        # Open slots of other employers at other places, so the browse page's rows differ.
+        places = _db.session.scalars(
+            select(PostalPlace.postal_code).order_by(PostalPlace.postal_code).limit(n)
+        ).all()
+        trades = _db.session.scalars(select(Occupation.code).order_by(Occupation.code)).all()
+        for k, code in enumerate(places):
+            other = make_organisation()
+            make_slot(
+                other,
+                site=make_site(other, postal_code=code),
+                title=f"Annen plass {k}",
+                occupation_code=trades[k % len(trades)],
+            )
         slots = [
             make_slot(
                 employer_org,

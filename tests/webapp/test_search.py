@@ -114,5 +114,5 @@ def test_skill_names_are_looked_up_first_then_matched_by_code(app, db):
     text_queries = [s for s in statements if engine_operator in s]
     assert len(text_queries) == 2  # the count and the page
     assert all("slot_skill.skill_code IN" in s for s in text_queries)
-    lookups = [s for s in statements if "name_nb" in s]
-    assert lookups and all("slot" not in s for s in lookups)
+    assert all("skill.name" not in s for s in text_queries)
+    assert any(s.startswith("SELECT skill.code") for s in statements)

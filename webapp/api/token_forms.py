@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired
 
-from webapp.forms import max_length
+from webapp.forms import BaseForm, max_length
 from webapp.services import api_tokens
 
 
-class TokenForm(FlaskForm):
+class TokenForm(BaseForm):
     name = StringField(
         _l("Navn på nøkkelen"),
         validators=[InputRequired(_l("Gi nøkkelen et navn.")), max_length(api_tokens.NAME_MAX)],

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField
 
+from webapp.forms import BaseForm
 
-class ImportForm(FlaskForm):
+
+class ImportForm(BaseForm):
     file = FileField(
         _l("Fil (CSV eller XLSX)"),
         validators=[FileRequired(_l("Velg en fil."))],

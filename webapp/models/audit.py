@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, event
+from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -13,6 +13,8 @@ from webapp.models.base import utcnow
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_event"
+    # One object's history (a candidate's page, the export), newest first.
+    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id", "at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     action: Mapped[str] = mapped_column(String(60), index=True)

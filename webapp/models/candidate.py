@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -24,6 +24,8 @@ def _link_table(name: str, column: str, target: str) -> Table:
         db.metadata,
         Column("candidate_id", ForeignKey("candidate.id", ondelete="CASCADE"), primary_key=True),
         Column(column, ForeignKey(target), primary_key=True),
+        # Filters and text search find candidates by code: "who has any of these codes".
+        Index(f"ix_{name}_{column}", column),
     )
 
 

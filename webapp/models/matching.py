@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -47,7 +47,12 @@ class PlacementOutcome(StrEnum):
 
 class Suggestion(TimestampMixin, db.Model):
     __tablename__ = "suggestion"
-    __table_args__ = (UniqueConstraint("candidate_id", "slot_id"),)
+    __table_args__ = (
+        UniqueConstraint("candidate_id", "slot_id"),
+        # A candidate's suggestions by state; a slot's proposals (the employer's inbox).
+        Index("ix_suggestion_candidate_status", "candidate_id", "status"),
+        Index("ix_suggestion_slot_status", "slot_id", "status"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(
         ForeignKey("candidate.id", ondelete="CASCADE"), index=True
@@ -88,6 +93,8 @@ class Suggestion(TimestampMixin, db.Model):
 
 class Placement(TimestampMixin, db.Model):
     __tablename__ = "placement"
+    # Taken places per slot (capacity) and a slot's placements by state.
+    __table_args__ = (Index("ix_placement_slot_status", "slot_id", "status"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     suggestion_id: Mapped[int | None] = mapped_column(ForeignKey("suggestion.id"), unique=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)

@@ -24,6 +24,8 @@ slot_skill = Table(
     db.metadata,
     Column("slot_id", ForeignKey("slot.id", ondelete="CASCADE"), primary_key=True),
     Column("skill_code", ForeignKey("skill.code"), primary_key=True),
+    # Text search matches skill names through their codes: slots having any of these codes.
+    Index("ix_slot_skill_skill_code", "skill_code"),
 )
 
 slot_adaptation = Table(
@@ -37,9 +39,10 @@ slot_adaptation = Table(
 class Slot(TimestampMixin, db.Model):
     __tablename__ = "slot"
     # A unique index (not a constraint): SQLite adds it without rebuilding the table, which would
-    # drop the full-text triggers on it.
+    # drop the full-text triggers on it. Browsing open slots, newest first.
     __table_args__ = (
         Index("ix_slot_organisation_reference", "organisation_id", "reference_code", unique=True),
+        Index("ix_slot_status_created_at", "status", "created_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     # The employer's own code for the slot, so a re-import updates instead of duplicating.

@@ -14,6 +14,7 @@ from webapp import jobs
 SCHEDULE = (
     ("reminders", "0 7 * * *", jobs.run_reminders, (), "flask reminders run"),
     ("refit", "30 2 * * *", jobs.rebuild_model, ("scheduled",), "flask match rebuild"),
+    ("retention", "15 3 * * *", jobs.run_retention, (), "flask retention run"),
 )
 
 CRON_LINES = tuple(

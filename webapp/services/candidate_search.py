@@ -28,18 +28,14 @@ TARGET = text_search.Target(
     links=(
         text_search.CodeLink(
             Skill,
-            lambda codes: Candidate.id.in_(
-                select(candidate_skill.c.candidate_id).where(
-                    candidate_skill.c.skill_code.in_(codes)
-                )
+            lambda codes: select(candidate_skill.c.candidate_id).where(
+                candidate_skill.c.skill_code.in_(codes)
             ),
         ),
         text_search.CodeLink(
             Occupation,
-            lambda codes: Candidate.id.in_(
-                select(candidate_occupation.c.candidate_id).where(
-                    candidate_occupation.c.occupation_code.in_(codes)
-                )
+            lambda codes: select(candidate_occupation.c.candidate_id).where(
+                candidate_occupation.c.occupation_code.in_(codes)
             ),
         ),
     ),

@@ -21,7 +21,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import String, and_, cast, column, func, literal_column, or_, select, table
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    cast,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    union_all,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from webapp.extensions import db
@@ -50,10 +62,10 @@ def like_pattern(text: str) -> str:
 
 @dataclass(frozen=True)
 class CodeLink:
-    """A taxonomy the searched rows point to, and how to say "the row has one of these codes"."""
+    """A taxonomy the searched rows point to, and the ids of the rows having any of some codes."""
 
     model: type
-    has_any: Callable[[list[str]], ColumnElement]
+    ids_having: Callable[[list[str]], Select]
 
 
 @dataclass(frozen=True)
@@ -94,12 +106,14 @@ def match(target: Target, q: str | None) -> TextMatch | None:
     engine = _postgresql if _dialect() == "postgresql" else _sqlite
     text_hits, relevance, joins = engine(target, query_words)
     conditions = []
-    for n, hit in enumerate(text_hits):
-        alternatives = [hit]
+    for n, hits in enumerate(text_hits):
+        # One id list per word from each index (a UNION, not an OR over every row), so each
+        # branch uses its own index and the cost follows the matches, not the table.
+        branches = list(hits)
         for link, codes in zip(target.links, per_word_codes, strict=True):
             if codes[n]:
-                alternatives.append(link.has_any(sorted(codes[n])))
-        conditions.append(or_(*alternatives))
+                branches.append(link.ids_having(sorted(codes[n])))
+        conditions.append(target.id_column.in_(union_all(*branches)))
     return TextMatch(condition=and_(*conditions), relevance=relevance, joins=joins)
 
 
@@ -130,11 +144,13 @@ def _tsquery(word: str):
 def _postgresql(target: Target, query_words: list[str]):
     name = target.index.table
     vector = literal_column(f"{name}.{SEARCH_VECTOR}")
-    text = literal_column(f"{name}.{SEARCH_TEXT}", String)
+    hit = target.id_column.table.alias(f"{name}_hit")
+    hit_vector = literal_column(f"{name}_hit.{SEARCH_VECTOR}")
+    hit_text = literal_column(f"{name}_hit.{SEARCH_TEXT}", String)
     hits = [
-        or_(
-            vector.op("@@")(_tsquery(word)),
-            text.like(like_pattern(word.lower()), escape="\\"),
+        (
+            select(hit.c.id).where(hit_vector.op("@@")(_tsquery(word))),
+            select(hit.c.id).where(hit_text.like(like_pattern(word.lower()), escape="\\")),
         )
         for word in query_words
     ]
@@ -155,25 +171,16 @@ def _sqlite(target: Target, query_words: list[str]):
     index = target.index
     fts = table(index.fts_table, column("rowid"))
     fts_name = literal_column(index.fts_table)
-    base = target.id_column.table
-
-    def fts_match(expression: str):
-        return select(fts.c.rowid).where(fts_name.op("MATCH")(expression))
+    hit = target.id_column.table.alias(f"{index.table}_hit")
 
     hits = []
     for word in query_words:
         if len(word) >= TRIGRAM:
-            hits.append(target.id_column.in_(fts_match(_fts_phrase(word))))
+            hits.append((select(fts.c.rowid).where(fts_name.op("MATCH")(_fts_phrase(word))),))
         else:
             pattern = like_pattern(word)
-            hits.append(
-                or_(
-                    *(
-                        cast(base.c[f.name], String).ilike(pattern, escape="\\")
-                        for f in index.fields
-                    )
-                )
-            )
+            fields = (cast(hit.c[f.name], String).ilike(pattern, escape="\\") for f in index.fields)
+            hits.append((select(hit.c.id).where(or_(*fields)),))
     long_words = [w for w in query_words if len(w) >= TRIGRAM]
     if not long_words:
         return hits, literal_column("0.0"), ()

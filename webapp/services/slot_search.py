@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, exists, func, literal, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from matching.rules import EARTH_RADIUS_KM
 from matching.rules import haversine_km as matching_haversine_km
@@ -45,17 +45,21 @@ DISTANCES_KM = (5, 10, 20, 30, 50, 100)
 SORTS = ("newest", "start", "distance")
 PER_PAGE = 20
 
+_BY_OCCUPATION = Slot.__table__.alias("slot_by_occupation")
 TARGET = text_search.Target(
     index=SLOT_INDEX,
     id_column=Slot.__table__.c.id,
     links=(
         text_search.CodeLink(
             Skill,
-            lambda codes: Slot.id.in_(
-                select(slot_skill.c.slot_id).where(slot_skill.c.skill_code.in_(codes))
+            lambda codes: select(slot_skill.c.slot_id).where(slot_skill.c.skill_code.in_(codes)),
+        ),
+        text_search.CodeLink(
+            Occupation,
+            lambda codes: select(_BY_OCCUPATION.c.id).where(
+                _BY_OCCUPATION.c.occupation_code.in_(codes)
             ),
         ),
-        text_search.CodeLink(Occupation, lambda codes: Slot.occupation_code.in_(codes)),
     ),
 )
 
@@ -167,8 +171,18 @@ def search(filters: SlotFilters, page: int = 1, per_page: int = PER_PAGE) -> Slo
     else:
         order = [Slot.created_at.desc(), Slot.id.desc()]
 
+    # What each row shows (employer, trade, place) comes with the page, not one row at a time.
+    shown = (
+        joinedload(Slot.organisation),
+        joinedload(Slot.occupation),
+        joinedload(Slot.site).joinedload(Site.postal_place),
+    )
     pagination = db.paginate(
-        stmt.order_by(*order), page=page, per_page=per_page, error_out=False, count=True
+        stmt.order_by(*order).options(*shown),
+        page=page,
+        per_page=per_page,
+        error_out=False,
+        count=True,
     )
     slots = list(pagination.items)
     figures = {}
