@@ -60,6 +60,21 @@ def require_postgres() -> str:
     return url
 
 
+def require_redis(url: str):
+    """A Redis connection for a test that needs one; skip (fail in CI) when Redis is down."""
+    from redis import Redis
+    from redis.exceptions import ConnectionError as RedisDown
+
+    connection = Redis.from_url(url)
+    try:
+        connection.ping()
+    except RedisDown:
+        if IN_CI:
+            pytest.fail(f"Redis at {url} is not reachable")
+        pytest.skip(f"no Redis at {url}")
+    return connection
+
+
 class ScratchDatabases:
     """Fresh, empty databases for tests that need their own (migrations, the live server)."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from support import IN_CI
+from support import require_redis
 
 from webapp import jobs
 
@@ -14,17 +14,9 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 @pytest.fixture
 def redis_queue(app):
-    from redis import Redis
-    from redis.exceptions import ConnectionError as RedisDown
     from rq import Queue
 
-    connection = Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except RedisDown:
-        if IN_CI:
-            pytest.fail(f"Redis at {REDIS_URL} is not reachable")
-        pytest.skip(f"no Redis at {REDIS_URL}")
+    connection = require_redis(REDIS_URL)
     queue = Queue(jobs.QUEUE, connection=connection)
     queue.empty()
     app.config["REDIS_URL"] = REDIS_URL

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from factories import PASSWORD, make_candidate, make_slot
 from sqlalchemy import select, update
-from support import make_test_app
+from support import make_test_app, require_redis
 from test_proposals import SKILLS, World
 
 from webapp.extensions import db as _db
@@ -367,10 +367,7 @@ def test_with_redis_the_change_is_queued_and_the_page_says_it_is_being_updated(
     from rq import Queue
 
     url = "redis://127.0.0.1:6379/13"
-    try:
-        Redis.from_url(url).flushdb()
-    except Exception:  # noqa: BLE001
-        pytest.skip("no Redis at 127.0.0.1:6379")
+    require_redis(url).flushdb()
     app.config["REDIS_URL"] = url
     try:
         new = a_second_fitting_slot(world)

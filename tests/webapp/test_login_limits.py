@@ -11,7 +11,7 @@ import pytest
 from factories import PASSWORD, make_user
 from limits.storage import storage_from_string
 from sqlalchemy import select
-from support import CSRF_PATTERN
+from support import CSRF_PATTERN, require_redis
 
 from webapp import trust_proxies
 from webapp.auth import throttle
@@ -120,11 +120,7 @@ def test_forwarded_headers_count_only_behind_configured_proxies(app, db, hops, a
 @pytest.fixture
 def redis_app(app):
     """The app counting in Redis (database 9, a key prefix of its own), as with REDIS_URL."""
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url(REDIS).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
+    require_redis(REDIS)
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     app.config.update(RATELIMIT_STORAGE_URI=REDIS, RATELIMIT_KEY_PREFIX=prefix)
     limiter.init_app(app)
