@@ -251,7 +251,9 @@ def test_a_request_waiting_five_working_days_gets_one_reminder(db, world):
     assert demand.remind_unanswered(date(2026, 12, 10)) == 0  # four working days
     assert demand.remind_unanswered(date(2026, 12, 11)) == 1
     assert demand.remind_unanswered(date(2026, 12, 14)) == 0  # once only
-    kinds = [n.kind for n in db.session.query(Notification).filter_by(user_id=employer_user.id)]
+    # In the order they were sent (PostgreSQL returns rows in no set order without ORDER BY).
+    sent = db.session.query(Notification).filter_by(user_id=employer_user.id)
+    kinds = [n.kind for n in sent.order_by(Notification.id)]
     assert kinds == ["school_request_new", "school_request_reminder"]
 
 
