@@ -48,7 +48,7 @@ def register_extensions(app: Flask) -> None:
     from webapp import models  # noqa: F401 - every model on the metadata before migrate sees it
     from webapp.auth.idle import check_idle
     from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from webapp.i18n import select_locale
+    from webapp.ui.i18n import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
@@ -91,9 +91,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from webapp import labels
-    from webapp.navigation import inject_navigation
-    from webapp.security import apply_security_headers
+    from webapp.auth.access import apply_security_headers
+    from webapp.ui import labels
+    from webapp.ui.navigation import inject_navigation
 
     app.after_request(apply_security_headers)
     app.context_processor(inject_navigation)
@@ -101,12 +101,12 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from webapp.errors import register
+    from webapp.ui.errors import register
 
     register(app)
 
 
 def register_commands(app: Flask) -> None:
-    from webapp.commands import register
+    from webapp.admin.cli import register
 
     register(app)

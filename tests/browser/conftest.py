@@ -113,6 +113,10 @@ def check_accessibility(axe_source):
     """Run axe-core (WCAG 2.1 A/AA rules) on the page; fail on serious or critical violations."""
 
     def check(page) -> list[dict]:
+        # A check right after a click could otherwise run while the next document replaces the
+        # old one (axe then finds no documentElement): tests wrap navigating clicks in
+        # expect_navigation(), and the check waits for the document it runs on to be loaded.
+        page.wait_for_load_state("load")
         # evaluate() runs outside the page's CSP, so the strict policy stays on for the test.
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.evaluate(axe_source)

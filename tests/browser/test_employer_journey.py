@@ -24,7 +24,8 @@ def test_employer_adds_a_site_creates_publishes_and_pauses_a_slot(
         page.get_by_role("cell", name="Ahus Kongsvinger (nettlesertest)", exact=True)
     ).to_be_visible()
 
-    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Plasser").click()
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Plasser").click()
     check_accessibility(page)
     page.get_by_role("link", name="Ny plass").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ny plass")

@@ -58,7 +58,10 @@ def test_caseworker_and_employer_take_a_match_to_a_completed_placement(
 
     log_in(employer, base_url, "employer")
     expect(employer.get_by_role("link", name="Varsler")).to_contain_text("1")
-    employer.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Forslag").click()
+    with employer.expect_navigation():
+        employer.get_by_role("navigation", name="Hovedmeny").get_by_role(
+            "link", name="Forslag"
+        ).click()
     check_accessibility(employer)
     employer.get_by_role("link", name=f"Kandidat {suggestion_id}").click()
     expect(employer.get_by_role("heading", name=f"Kandidat {suggestion_id}")).to_be_visible()
@@ -80,7 +83,8 @@ def test_caseworker_and_employer_take_a_match_to_a_completed_placement(
     check_accessibility(caseworker)
     # The placements list also holds the demo's year of history: go by the candidate's page.
     caseworker.goto(f"{base_url}/veileder/kandidater/{candidate_id}")
-    caseworker.get_by_role("link", name=slot_title).first.click()
+    with caseworker.expect_navigation():
+        caseworker.get_by_role("link", name=slot_title).first.click()
     check_accessibility(caseworker)
     caseworker.get_by_label("Utfall").select_option("apprenticeship_contract")
     caseworker.get_by_role("button", name="Fullført").click()

@@ -42,7 +42,8 @@ def test_a_school_finds_a_partner_and_the_employer_accepts(browser, base_url, ch
     ).click()
     expect(school.get_by_role("heading", name="Behov", level=1)).to_be_visible()
     check_accessibility(school)
-    school.get_by_role("link", name="Meld et nytt behov").first.click()
+    with school.expect_navigation():
+        school.get_by_role("link", name="Meld et nytt behov").first.click()
     check_accessibility(school)
     school.get_by_label("Tittel").fill("Utplassering Vg1 helse, uke 10–11")
     school.locator("#program_area_code").select_option("HO")
@@ -71,7 +72,8 @@ def test_a_school_finds_a_partner_and_the_employer_accepts(browser, base_url, ch
     expect(school.get_by_role("cell", name="Venter på svar")).to_be_visible()
 
     log_in(employer, base_url, "employer")
-    employer.get_by_role("link", name=re.compile("forespørsel fra skoler venter")).click()
+    with employer.expect_navigation():
+        employer.get_by_role("link", name=re.compile("forespørsel fra skoler venter")).click()
     check_accessibility(employer)
     employer.get_by_role("link", name=SCHOOL).click()
     expect(employer.get_by_text("Vi har to elever som gleder seg.")).to_be_visible()
@@ -84,10 +86,14 @@ def test_a_school_finds_a_partner_and_the_employer_accepts(browser, base_url, ch
     employer.get_by_role("link", name="Avtalt").click()
     # The demo history holds an earlier partnership with the same school: now there are two.
     expect(employer.get_by_role("link", name=SCHOOL)).to_have_count(2)
-    employer.get_by_role("link", name="Skoleprofilen deres").click()
+    with employer.expect_navigation():
+        employer.get_by_role("link", name="Skoleprofilen deres").click()
     check_accessibility(employer)
 
-    school.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Samarbeid").click()
+    with school.expect_navigation():
+        school.get_by_role("navigation", name="Hovedmeny").get_by_role(
+            "link", name="Samarbeid"
+        ).click()
     check_accessibility(school)
     school.get_by_role("link", name=AHUS).first.click()
     expect(school.get_by_text("Avtalt", exact=True)).to_be_visible()

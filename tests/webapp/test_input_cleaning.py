@@ -13,9 +13,9 @@ from support import submit
 from test_employer_slots import add_site, employer, slot_data  # noqa: F401 - fixture
 from wtforms import DateField, IntegerField, StringField, TextAreaField
 
-from webapp.forms import BaseForm
 from webapp.models import Site, Slot
 from webapp.ui import params
+from webapp.ui.forms import BaseForm
 from webapp.ui.input import DATE_MAX, clean_text
 
 
@@ -36,7 +36,7 @@ def test_every_form_in_the_app_is_built_on_the_cleaning_base_form(app):
     outside = sorted(
         f"{f.__module__}.{f.__qualname__}" for f in forms if not issubclass(f, BaseForm)
     )
-    assert not outside, f"build these on webapp.forms.BaseForm: {outside}"
+    assert not outside, f"build these on webapp.ui.forms.BaseForm: {outside}"
 
 
 def test_control_characters_and_bidi_overrides_never_reach_a_view(app):

@@ -7,7 +7,7 @@ import os
 import pytest
 from support import require_redis
 
-from webapp import jobs
+from webapp.scheduled import jobs
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -29,7 +29,7 @@ def test_with_redis_the_rebuild_is_queued_for_a_worker(app, redis_queue):
     with app.app_context():
         job_id = jobs.start_rebuild()
     assert job_id in redis_queue.job_ids
-    assert redis_queue.fetch_job(job_id).func_name == "webapp.jobs.rebuild_model"
+    assert redis_queue.fetch_job(job_id).func_name == "webapp.scheduled.jobs.rebuild_model"
 
 
 def test_without_redis_the_rebuild_runs_at_once(app, db):

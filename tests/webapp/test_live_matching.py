@@ -373,7 +373,7 @@ def test_with_redis_the_change_is_queued_and_the_page_says_it_is_being_updated(
         new = a_second_fitting_slot(world)
         slots.change_state(world.employer, new, "publish")
         (job,) = Queue("arbeidsbro", connection=Redis.from_url(url)).jobs
-        assert job.func_name == "webapp.jobs.apply_changes"
+        assert job.func_name == "webapp.scheduled.jobs.apply_changes"
         assert pair(world, new.id) is None  # not stored yet: the job does that
         changed = job.args[0]
         assert live_matching.pending_change("slot", new.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from webapp.match_text import explanation, reason_text
+from webapp.ui.match_text import explanation, reason_text
 
 
 def test_reasons_read_as_norwegian_sentences(app):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from factories import PASSWORD, make_site, make_user
 from sqlalchemy import func, select
 
-from webapp.match_text import reason_text
 from webapp.models import Occupation
 from webapp.services import taxonomy
+from webapp.ui.match_text import reason_text
 
 TYPEAHEAD = "/yrker/forslag"
 

@@ -12,9 +12,9 @@ from wtforms import (
 from wtforms.fields import SelectChoice
 from wtforms.validators import Email, InputRequired, Optional, ValidationError
 
-from webapp.forms import BaseForm, max_length
 from webapp.models import OrganisationKind
 from webapp.services.orgnumber import is_valid_org_number
+from webapp.ui.forms import BaseForm, max_length
 
 
 def organisation_kind_choices():

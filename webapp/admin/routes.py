@@ -13,10 +13,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager
 from wtforms.fields import SelectChoice
 
-from webapp import jobs
 from webapp.admin.forms import DashboardFilterForm, InviteUserForm, OrganisationForm
+from webapp.auth.access import role_required
 from webapp.extensions import db
-from webapp.forms import ConfirmForm
 from webapp.models import (
     AuditEvent,
     Organisation,
@@ -25,13 +24,14 @@ from webapp.models import (
     Role,
     User,
 )
+from webapp.scheduled import jobs
 from webapp.school.admin_views import add_unmet_demand_route
-from webapp.security import role_required
 from webapp.services import accounts, matchmaking, model_store, stats
 from webapp.services.errors import DomainError
 from webapp.services.stats import exports
+from webapp.ui.forms import ConfirmForm
 from webapp.ui.params import arg_choice, arg_text, paginate
-from webapp.views import invite_from, show_domain_error
+from webapp.ui.views import invite_from, show_domain_error
 
 bp = Blueprint("admin", __name__)
 bp.add_app_template_global(format_decimal, "format_decimal")

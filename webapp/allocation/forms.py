@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 from wtforms.validators import Optional, Regexp
 
-from webapp.forms import BaseForm, max_length
+from webapp.ui.forms import BaseForm, max_length
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 

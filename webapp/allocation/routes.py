@@ -14,7 +14,7 @@ from wtforms.fields import SelectChoice
 from webapp.allocation.forms import RoundForm
 from webapp.services import allocation, taxonomy
 from webapp.services.errors import DomainError
-from webapp.views import show_domain_error
+from webapp.ui.views import show_domain_error
 
 bp = Blueprint("allocation", __name__)
 

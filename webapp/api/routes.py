@@ -1,4 +1,4 @@
-"""The JSON API. Errors answer as JSON (see webapp.errors)."""
+"""The JSON API. Errors answer as JSON (see webapp.ui.errors)."""
 
 from __future__ import annotations
 

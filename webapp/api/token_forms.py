@@ -7,8 +7,8 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired
 
-from webapp.forms import BaseForm, max_length
 from webapp.services import api_tokens
+from webapp.ui.forms import BaseForm, max_length
 
 
 class TokenForm(BaseForm):

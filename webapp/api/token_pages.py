@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from webapp.api.token_forms import TokenForm
-from webapp.forms import ConfirmForm
 from webapp.models.api_token import SCOPE_READ, SCOPE_WRITE
 from webapp.services import api_tokens
 from webapp.services.errors import DomainError, NotAllowed
-from webapp.views import show_domain_error
+from webapp.ui.forms import ConfirmForm
+from webapp.ui.views import show_domain_error
 
 bp = Blueprint("api_tokens", __name__)
 

@@ -5,9 +5,9 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import Email, InputRequired, Optional, ValidationError
 
-from webapp.forms import BaseForm, NewPasswordMixin, max_length
 from webapp.services.orgnumber import is_valid_org_number
 from webapp.services.passwords import MAX_LENGTH
+from webapp.ui.forms import BaseForm, NewPasswordMixin, max_length
 
 EMAIL_MAX = 254
 

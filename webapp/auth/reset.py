@@ -10,7 +10,7 @@ from webapp.auth.routes import bp
 from webapp.extensions import csrf, limiter
 from webapp.services import password_reset
 from webapp.services.errors import DomainError
-from webapp.views import show_domain_error
+from webapp.ui.views import show_domain_error
 
 
 def _limit() -> str:

@@ -23,12 +23,12 @@ from webapp.auth.forms import (
     LoginForm,
     RegisterEmployerForm,
 )
-from webapp.errors import render_error
 from webapp.extensions import csrf, limiter
-from webapp.navigation import home_endpoint
 from webapp.services import accounts
 from webapp.services.errors import DomainError
-from webapp.views import safe_next_url, show_domain_error
+from webapp.ui.errors import render_error
+from webapp.ui.navigation import home_endpoint
+from webapp.ui.views import safe_next_url, show_domain_error
 
 bp = Blueprint("auth", __name__)
 

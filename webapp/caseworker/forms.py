@@ -14,7 +14,10 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.forms import (
+from webapp.models import CandidateStatus
+from webapp.services import candidate_search, slot_search, taxonomy
+from webapp.services import candidates as service
+from webapp.ui.forms import (
     FILTERABLE,
     INVALID_CHOICE,
     BaseForm,
@@ -22,9 +25,6 @@ from webapp.forms import (
     WholeNumberField,
     max_length,
 )
-from webapp.models import CandidateStatus
-from webapp.services import candidate_search, slot_search, taxonomy
-from webapp.services import candidates as service
 from webapp.ui.input import clean_text
 
 

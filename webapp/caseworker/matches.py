@@ -13,18 +13,18 @@ from flask_login import current_user
 from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
+from webapp.auth.access import get_owned_or_404
 from webapp.caseworker.routes import bp
 from webapp.extensions import db
-from webapp.forms import ConfirmForm
-from webapp.match_text import explanation, factor_rows
-from webapp.matching_forms import RejectForm
 from webapp.models import Candidate, Slot, Suggestion, SuggestionStatus
-from webapp.placement_views import add_placement_routes
-from webapp.security import get_owned_or_404
+from webapp.placements.views import add_placement_routes
 from webapp.services import candidates, live_matching, matchmaking, proposals
 from webapp.services import slots as slot_service
 from webapp.services.errors import DomainError
-from webapp.views import show_domain_error
+from webapp.ui.decision_forms import RejectForm
+from webapp.ui.forms import ConfirmForm
+from webapp.ui.match_text import explanation, factor_rows
+from webapp.ui.views import show_domain_error
 
 PER_PAGE = 20
 # Waiting decisions first, then what is under way, then what is settled.

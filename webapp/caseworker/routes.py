@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from webapp.auth.access import get_owned_or_404, role_required
 from webapp.caseworker.forms import (
     CandidateFilterForm,
     CandidateForm,
@@ -20,14 +21,13 @@ from webapp.caseworker.forms import (
     NewCandidateForm,
     SlotSearchForm,
 )
-from webapp.forms import ConfirmForm
 from webapp.models import Candidate, Role
-from webapp.security import get_owned_or_404, role_required
 from webapp.services import candidate_records, candidate_search, candidates, slot_search
 from webapp.services import placements as placement_service
 from webapp.services.errors import DomainError
+from webapp.ui.forms import ConfirmForm
 from webapp.ui.params import page_number
-from webapp.views import flash_saved, show_domain_error
+from webapp.ui.views import flash_saved, show_domain_error
 
 bp = Blueprint("caseworker", __name__)
 

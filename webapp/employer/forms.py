@@ -13,7 +13,9 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import Email, InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.forms import (
+from webapp.services import slots as slot_service
+from webapp.services import taxonomy
+from webapp.ui.forms import (
     FILTERABLE,
     INVALID_CHOICE,
     BaseForm,
@@ -21,8 +23,6 @@ from webapp.forms import (
     WholeNumberField,
     max_length,
 )
-from webapp.services import slots as slot_service
-from webapp.services import taxonomy
 
 MAX_EXTRA_SKILLS = 10
 

@@ -8,10 +8,9 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
+from webapp.auth.access import get_owned_or_404, role_required
 from webapp.employer.forms import ProfileForm, SiteForm, SlotForm
 from webapp.extensions import db
-from webapp.forms import ConfirmForm
-from webapp.matching_forms import AcceptForm, DeclineForm
 from webapp.models import (
     Placement,
     PlacementStatus,
@@ -22,14 +21,15 @@ from webapp.models import (
     Suggestion,
     SuggestionStatus,
 )
-from webapp.placement_views import add_placement_routes, proposal_card
+from webapp.placements.views import add_placement_routes, proposal_card
 from webapp.school.employer_views import add_school_routes, school_requests_waiting
-from webapp.security import get_owned_or_404, role_required
 from webapp.services import audit, proposals
 from webapp.services import slots as slot_service
 from webapp.services.errors import DomainError
+from webapp.ui.decision_forms import AcceptForm, DeclineForm
+from webapp.ui.forms import ConfirmForm
 from webapp.ui.params import arg_choice, arg_text, paginate
-from webapp.views import flash_saved, show_domain_error
+from webapp.ui.views import flash_saved, show_domain_error
 
 bp = Blueprint("employer", __name__)
 PER_PAGE = 20

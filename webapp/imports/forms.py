@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField
 
-from webapp.forms import BaseForm
+from webapp.ui.forms import BaseForm
 
 
 class ImportForm(BaseForm):

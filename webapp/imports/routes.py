@@ -6,9 +6,9 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webapp.auth.access import role_required
 from webapp.imports.forms import ImportForm
 from webapp.models import Role
-from webapp.security import role_required
 from webapp.services import bulk_import
 from webapp.services.bulk_import import templates
 from webapp.services.bulk_import.candidates import CandidateImporter

@@ -9,15 +9,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import select, text
 
 from webapp.admin.forms import InviteUserForm
+from webapp.auth.access import org_admin_required
 from webapp.extensions import db
-from webapp.forms import ConfirmForm
 from webapp.models import User
-from webapp.navigation import home_endpoint
-from webapp.security import org_admin_required
 from webapp.services import notifications as notification_service
 from webapp.services import taxonomy
+from webapp.ui.forms import ConfirmForm
+from webapp.ui.navigation import home_endpoint
 from webapp.ui.params import paginate
-from webapp.views import invite_from
+from webapp.ui.views import invite_from
 
 bp = Blueprint("main", __name__)
 

@@ -8,7 +8,7 @@ Times are the server's local time.
 
 from __future__ import annotations
 
-from webapp import jobs
+from webapp.scheduled import jobs
 
 #: (name, cron expression, job, args, the flask command that does the same by hand)
 SCHEDULE = (

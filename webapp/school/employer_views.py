@@ -8,15 +8,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from webapp.auth.access import get_owned_or_404
 from webapp.extensions import db
 from webapp.models import Partnership, PartnershipStatus
 from webapp.school.forms import AcceptRequestForm, DeclineRequestForm, NoteForm, SchoolProfileForm
-from webapp.security import get_owned_or_404
 from webapp.services.errors import DomainError
 from webapp.services.schools import partnerships as partnership_service
 from webapp.services.schools import profiles
 from webapp.ui.params import paginate
-from webapp.views import flash_saved, show_domain_error
+from webapp.ui.views import flash_saved, show_domain_error
 
 PER_PAGE = 20
 INBOX_STATUSES = {

@@ -28,12 +28,12 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.forms import FILTERABLE, INVALID_CHOICE, BaseForm, max_length
 from webapp.services import taxonomy
 from webapp.services.schools import needs as need_service
 from webapp.services.schools import profiles as profile_service
 from webapp.services.schools.common import KIND_LABELS
 from webapp.services.schools.partnerships import DECLINE_REASONS
+from webapp.ui.forms import FILTERABLE, INVALID_CHOICE, BaseForm, max_length
 
 MAX_INT = 2_000_000_000  # anything above is a typing mistake, and would overflow the database
 

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from webapp.auth.access import get_owned_or_404, role_required
 from webapp.extensions import db
-from webapp.forms import ConfirmForm
 from webapp.models import (
     NeedStatus,
     Partnership,
@@ -22,12 +22,12 @@ from webapp.models import (
     Site,
 )
 from webapp.school.forms import FinderForm, NeedForm, NoteForm, RequestForm
-from webapp.security import get_owned_or_404, role_required
 from webapp.services.errors import DomainError
 from webapp.services.schools import common, demand, finder, needs
 from webapp.services.schools import partnerships as partnership_service
+from webapp.ui.forms import ConfirmForm
 from webapp.ui.params import arg_text, paginate
-from webapp.views import flash_saved, show_domain_error
+from webapp.ui.views import flash_saved, show_domain_error
 
 bp = Blueprint("school", __name__)
 PER_PAGE = 20

@@ -127,7 +127,7 @@ def profile_changed(*, slot: Slot | None = None, candidate: Candidate | None = N
         db.session.commit()
         ids = [change.id for change in changes]
         if current_app.config.get("REDIS_URL"):
-            from webapp import jobs
+            from webapp.scheduled import jobs
 
             jobs.enqueue(jobs.apply_changes, ids)
         else:

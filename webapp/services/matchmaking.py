@@ -476,7 +476,7 @@ def suggestion_for(candidate: Candidate, slot: Slot) -> Suggestion:
     if explained is None:
         raise DomainError(_("Matchmodellen er ikke bygget ennå. Be en administrator bygge den."))
     if explained.blocked_by:
-        from webapp.match_text import explanation
+        from webapp.ui.match_text import explanation
 
         raise DomainError(" ".join(explanation(list(explained.reasons))))
     codes = live_matching.pair_blockers(candidate, slot)

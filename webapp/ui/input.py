@@ -4,7 +4,7 @@ Two levels, so a page nobody thought about is still safe:
 
 * :class:`CleanRequest` removes control characters from every query argument and form value
   before any view, form or service reads it (PostgreSQL refuses NUL in text outright);
-* :class:`webapp.forms.BaseForm` then bounds lengths, integers and dates field by field.
+* :class:`webapp.ui.forms.BaseForm` then bounds lengths, integers and dates field by field.
 """
 
 from __future__ import annotations

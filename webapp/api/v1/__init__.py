@@ -21,7 +21,7 @@ def schema_name(schema) -> str:
 
 
 class ArbeidsbroApi(Api):
-    """flask-smorest without its app-wide error handler: webapp.errors answers problems."""
+    """flask-smorest without its app-wide error handler: webapp.ui.errors answers problems."""
 
     DEFAULT_ERROR_RESPONSE_NAME = None  # spec.py documents each operation's problems instead
 

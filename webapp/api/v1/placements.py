@@ -19,7 +19,7 @@ from webapp.api.v1.common import (
 from webapp.api.v1.schemas import PlacementActionSchema, PlacementListArgs, PlacementSchema
 from webapp.extensions import db
 from webapp.models import Candidate, Placement, PlacementStatus, Role, Slot, User
-from webapp.placement_views import FINISHED, proposal_card
+from webapp.placements.views import FINISHED, proposal_card
 from webapp.services import placements as placement_service
 
 bp = make_blueprint(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Response, json, request
 from werkzeug.exceptions import HTTPException
 
-from webapp.errors import message_for, title_for
+from webapp.ui.errors import message_for, title_for
 
 PROBLEM_TYPE = "application/problem+json"
 VALIDATION_TYPE = "/api/v1/docs#problem-validation"

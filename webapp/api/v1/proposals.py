@@ -27,7 +27,7 @@ from webapp.api.v1.schemas import (
 from webapp.api.v1.suggestions import slot_ref
 from webapp.extensions import db
 from webapp.models import Role, Slot, Suggestion, SuggestionStatus
-from webapp.placement_views import proposal_card
+from webapp.placements.views import proposal_card
 from webapp.services import proposals
 
 bp = make_blueprint(

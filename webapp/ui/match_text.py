@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.labels import level_label, slot_kind_label
 from webapp.models import Adaptation, Occupation, Skill
+from webapp.ui.labels import level_label, slot_kind_label
 
 FACTOR_LABELS = {
     "text_similarity": _l("Tekstlikhet"),

@@ -52,7 +52,7 @@ def home_endpoint(role: Role) -> str:
 
 def inject_navigation() -> dict:
     from webapp.auth.forms import LanguageForm
-    from webapp.forms import ConfirmForm
+    from webapp.ui.forms import ConfirmForm
 
     common = {
         "current_endpoint": request.endpoint,

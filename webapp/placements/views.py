@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from webapp.extensions import db
-from webapp.matching_forms import EndPlacementForm, FollowUpForm, StartPlacementForm
 from webapp.models import Candidate, Placement, PlacementStatus, Slot, Suggestion
 from webapp.services import audit
 from webapp.services import placements as placement_service
 from webapp.services.errors import DomainError
+from webapp.ui.decision_forms import EndPlacementForm, FollowUpForm, StartPlacementForm
 from webapp.ui.params import paginate
 
 PER_PAGE = 20

@@ -7,9 +7,9 @@ from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
-from webapp.forms import INVALID_CHOICE, BaseForm, DayField, max_length
 from webapp.services.placements import OUTCOMES
 from webapp.services.proposals import DECLINE_REASONS, REJECT_REASONS
+from webapp.ui.forms import INVALID_CHOICE, BaseForm, DayField, max_length
 
 
 def _choices(labels: dict) -> list[SelectChoice]:

@@ -1,0 +1,1 @@
+"""Placement pages shared by the caseworker and employer blueprints."""
