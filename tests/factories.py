@@ -132,3 +132,44 @@ def make_slot(
     db.session.add(slot)
     db.session.commit()
     return slot
+
+
+def approve_agreement(placement, employer, caseworker):
+    """Take a placement's agreement through every signature (employer, candidate, caseworker):
+    for tests of what comes after; the signing itself is tested in test_agreements.py."""
+    from datetime import date, timedelta
+
+    from webapp.services import agreement_signing, agreements
+
+    agreement = agreements.get_or_create(placement, caseworker)
+    start = agreement.start_date or placement.slot.start_date or date.today()
+    agreements.save_section(
+        employer,
+        agreement,
+        "employer",
+        {
+            "workplace": agreement.workplace or "Lageret",
+            "start_date": start,
+            "end_date": agreement.end_date or start + timedelta(days=90),
+            "hours_per_week": agreement.hours_per_week or 30,
+            "tasks": agreement.tasks or "Plukk og pakk.",
+            "goals": "Lære lagerarbeid.",
+            "mentor_name": "Kari Mentor",
+        },
+    )
+    agreements.save_section(
+        caseworker,
+        agreement,
+        "caseworker",
+        {
+            "programme_terms": "Arbeidstrening i tre måneder.",
+            "follow_up_plan": "Samtale etter to uker.",
+            "benefit": "AAP dekker perioden.",
+            "summary": "Du skal jobbe på lageret tre måneder.",
+            "language": "nb",
+        },
+    )
+    agreement_signing.sign(employer, agreement, "employer")
+    agreement_signing.record_confirmation(caseworker, agreement, "phone", date.today())
+    agreement_signing.sign(caseworker, agreement, "caseworker")
+    return agreement

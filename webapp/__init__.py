@@ -65,6 +65,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from webapp.admin.routes import bp as admin_bp
+    from webapp.agreements.routes import bp as agreements_bp
     from webapp.allocation.routes import bp as allocation_bp
     from webapp.api.routes import bp as api_bp
     from webapp.api.token_pages import bp as api_tokens_bp
@@ -84,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(school_bp, url_prefix="/skole")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(allocation_bp, url_prefix="/fordeling")
+    app.register_blueprint(agreements_bp, url_prefix="/avtale")
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(api_tokens_bp, url_prefix="/konto/api-nokler")
     app.register_blueprint(imports_bp, url_prefix="/import")

@@ -74,6 +74,14 @@ def from_environment(instance_path: str) -> dict:
         "INVITE_MAX_AGE_HOURS": _int("ARBEIDSBRO_INVITE_HOURS", 72),
         "RETENTION_MONTHS": _int("ARBEIDSBRO_RETENTION_MONTHS", 12),
         "BASE_URL": os.environ.get("ARBEIDSBRO_BASE_URL", ""),
+        # Slot kinds whose placements may start without an approved agreement (comma-separated).
+        "AGREEMENT_OPTIONAL_KINDS": tuple(
+            kind.strip()
+            for kind in os.environ.get(
+                "ARBEIDSBRO_AGREEMENT_OPTIONAL_KINDS", "school_placement"
+            ).split(",")
+            if kind.strip()
+        ),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
         "MAIL_PORT": _int("MAIL_PORT", 25),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,

@@ -73,6 +73,7 @@ ADMIN = area("admin")
 API_V1 = dict.fromkeys(ROLES, 401)
 SCHOOL_LIST = area("school", other_org={"school_b": 200})
 SCHOOL_OBJECT = area("school", other_org={"school_b": 404})
+BOTH_SIDES = {**EMPLOYER_OBJECT, "caseworker_a": 200, "caseworker_b": 404}
 
 MATRIX = {
     "main.index": {**dict.fromkeys(ROLES, 302), "anonymous": 200},
@@ -151,6 +152,21 @@ MATRIX = {
         ]
     },
     "admin.unmet_demand": ADMIN,
+    # The agreement: the placement's employer and the candidate's caseworkers; the link page is
+    # public (a made-up token answers 410).
+    **{
+        f"agreements.{name}": BOTH_SIDES
+        for name in ["detail", "versions", "version_diff", "printable", "pdf"]
+    },
+    **{
+        f"agreements.{name}": {**BOTH_SIDES, "employer": WRITE, "caseworker_a": WRITE}
+        for name in ["save_section", "sign"]
+    },
+    **{
+        f"agreements.{name}": {**CASEWORKER_OBJECT, "caseworker_a": WRITE}
+        for name in ["record_confirmation", "create_link"]
+    },
+    "agreements.confirm": dict.fromkeys(ROLES, 410),
     **{f"employer.{name}": EMPLOYER_LIST for name in ["school_profile", "school_requests"]},
     "employer.school_request": EMPLOYER_OBJECT,
     **{
@@ -310,6 +326,7 @@ class World:
             "partnership_id": request.id,
             "key": "funnel",
             "fmt": "csv",
+            "number": 1,
         }
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from api_support import bearer, user_with_token
-from factories import make_candidate, make_organisation, make_site, make_slot
+from factories import approve_agreement, make_candidate, make_organisation, make_site, make_slot
 
 from webapp.extensions import db as _db
 from webapp.models import (
@@ -256,6 +256,11 @@ def test_from_suggestion_to_placement_over_the_api(client, caseworker, employer,
 
     mine = client.get("/api/v1/placements", headers=headers).json["items"]
     assert [p["candidate_id"] for p in mine] == [candidate.id]
+    # Work training starts only on an approved agreement (its pages: test_agreement_pages.py).
+    refused = client.post(placement_url + "/start", json={}, headers=headers)
+    assert refused.status_code >= 400 and "avtalen" in str(refused.json)
+    placement = _db.session.get(Placement, int(placement_url.rstrip("/").rsplit("/", 1)[1]))
+    approve_agreement(placement, boss, user)
     started = client.post(placement_url + "/start", json={}, headers=headers)
     assert started.json["status"] == "active"
     no_outcome = client.post(placement_url + "/complete", json={}, headers=boss_headers)

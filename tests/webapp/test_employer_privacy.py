@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from factories import make_user
+from factories import approve_agreement, make_user
 from flask_babel import force_locale
 from sqlalchemy import select
 from test_proposals import World
@@ -38,6 +38,7 @@ def _every_flow_that_reaches_an_employer(world, db):
     db.session.commit()
     proposals.propose(world.caseworker, suggestion)
     placement = proposals.accept(world.employer, suggestion)
+    approve_agreement(placement, world.employer, world.caseworker)  # its notifications too
     start = placement.start_date
     assert placements.send_reminders(start - timedelta(days=placements.STARTING_SOON_DAYS)) == {
         "starting": 1,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from factories import PASSWORD
+from factories import PASSWORD, approve_agreement
 from sqlalchemy import select
 from support import submit
 from test_proposals import World
@@ -53,6 +53,7 @@ def test_an_acceptance_date_within_the_period_is_the_placements_start(world, db)
 
 def test_starting_before_the_start_date_needs_a_reason_kept_in_the_audit_trail(world, db):
     placement = proposals.accept(world.employer, _proposed(world, db))
+    approve_agreement(placement, world.employer, world.caseworker)
     assert placement.start_date > date.today()
     with pytest.raises(DomainError) as refused:
         placements.change_state(world.caseworker, placement, "start")
@@ -70,6 +71,7 @@ def test_starting_before_the_start_date_needs_a_reason_kept_in_the_audit_trail(w
 def test_completing_a_placement_sets_its_end_date(world, db):
     placement = proposals.accept(world.employer, _proposed(world, db))
     assert placement.end_date is None  # the slot has no end date
+    approve_agreement(placement, world.employer, world.caseworker)
     start = placement.start_date
     placements.change_state(world.caseworker, placement, "start", today=start)
     done = start + timedelta(days=60)
@@ -92,6 +94,7 @@ def test_an_invalid_acceptance_date_on_the_page_says_what_is_wrong(world, db, ap
 
 def test_a_follow_up_date_far_away_or_in_the_past_is_refused(world, db):
     placement = proposals.accept(world.employer, _proposed(world, db))
+    approve_agreement(placement, world.employer, world.caseworker)
     placements.change_state(world.caseworker, placement, "start", early_start_reason="Tidlig.")
     for day in (date.today() - timedelta(days=1), date.today() + timedelta(days=400)):
         with pytest.raises(DomainError):

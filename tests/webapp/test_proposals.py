@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from factories import PASSWORD, make_candidate, make_organisation, make_slot, make_user
+from factories import (
+    PASSWORD,
+    approve_agreement,
+    make_candidate,
+    make_organisation,
+    make_slot,
+    make_user,
+)
 from sqlalchemy import func, select
 from support import submit
 
@@ -106,7 +113,14 @@ def test_the_whole_path_to_a_completed_placement(world, db):
         select(Notification.kind).where(Notification.user_id == world.caseworker.id)
     ).all()
     assert told == ["proposal_accepted"]
+    told = db.session.scalars(
+        select(Notification.kind)
+        .where(Notification.user_id == world.employer.id)
+        .order_by(Notification.id)
+    ).all()
+    assert told == ["proposal_new", "agreement_employer_turn"]  # the agreement is theirs first
 
+    approve_agreement(placement, world.employer, world.caseworker)
     placements.change_state(world.caseworker, placement, "start", today=placement.start_date)
     assert placement.follow_up_date is not None
     with pytest.raises(DomainError):
@@ -120,6 +134,8 @@ def test_the_whole_path_to_a_completed_placement(world, db):
         "suggestion.proposed",
         "suggestion.accepted",
         "placement.created",
+        "agreement.created",
+        "agreement.approved",
         "placement.start",
         "placement.complete",
     ]:
@@ -339,6 +355,7 @@ def test_placement_reminders_and_illegal_moves(world, db):
         placements.change_state(world.caseworker, placement, "complete", outcome="employment")
     day = placement.start_date - timedelta(days=placements.STARTING_SOON_DAYS)
     assert placements.send_reminders(day)["starting"] == 1
+    approve_agreement(placement, world.employer, world.caseworker)
     placements.change_state(world.caseworker, placement, "start", today=placement.start_date)
     assert placements.send_reminders(placement.follow_up_date)["follow_ups"] == 1
     stranger = make_user(make_organisation(OrganisationKind.NAV_OFFICE))

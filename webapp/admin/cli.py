@@ -50,17 +50,19 @@ def reminders():
     pass
 
 
-@reminders.command("run", help="Remind of answers due, expire late ones, placements, follow-ups.")
+@reminders.command("run", help="Remind of answers due, expire late ones, placements, agreements.")
 def reminders_run():
-    from webapp.services import placements, proposals
+    from webapp.services import agreement_notices, placements, proposals
     from webapp.services.schools import demand
 
     answered = proposals.remind_and_expire()
     followed = placements.send_reminders()
+    unsigned = agreement_notices.send_reminders()
     schools_done = demand.run_daily()
     click.echo(
         f"reminded {answered['reminded']}, expired {answered['expired']}, "
         f"placements starting {followed['starting']}, follow-ups due {followed['follow_ups']}, "
+        f"agreements unsigned {unsigned['agreements_unsigned']}, "
         f"school requests reminded {schools_done['reminded']}, "
         f"unmet school needs {schools_done['unmet']}"
     )

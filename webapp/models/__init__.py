@@ -2,6 +2,15 @@
 
 # The full-text search indexes ride on the candidate and slot tables' DDL events.
 from webapp.models import search_index  # noqa: E402, F401, I001
+from webapp.models.agreement import (
+    SIGNING_ORDER,
+    Agreement,
+    AgreementLink,
+    AgreementSignature,
+    AgreementStatus,
+    AgreementVersion,
+    Party,
+)
 from webapp.models.allocation import AllocationRound
 from webapp.models.api_token import ApiToken
 from webapp.models.audit import AuditEvent
@@ -50,7 +59,13 @@ from webapp.models.taxonomy import (
 __all__ = [
     "OCCUPYING_STATUSES",
     "ROLE_OF_KIND",
+    "SIGNING_ORDER",
     "Adaptation",
+    "Agreement",
+    "AgreementLink",
+    "AgreementSignature",
+    "AgreementStatus",
+    "AgreementVersion",
     "AllocationRound",
     "ApiToken",
     "AuditEvent",
@@ -67,6 +82,7 @@ __all__ = [
     "OrganisationKind",
     "OutgoingMail",
     "Partnership",
+    "Party",
     "PartnershipMessage",
     "PartnershipStatus",
     "Placement",

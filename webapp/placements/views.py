@@ -12,6 +12,7 @@ from sqlalchemy.orm import contains_eager
 
 from webapp.extensions import db
 from webapp.models import Candidate, Placement, PlacementStatus, Slot, Suggestion
+from webapp.services import agreements as agreement_service
 from webapp.services import audit
 from webapp.services import placements as placement_service
 from webapp.services.errors import DomainError
@@ -121,6 +122,8 @@ def placement_page(placement: Placement, side: str):
         starts_early=placement.start_date is not None and placement.start_date > date.today(),
         follow_form=follow_form,
         status_labels=placement_service.STATUS_LABELS,
+        agreement_labels=agreement_service.STATUS_LABELS,
+        agreement_required=agreement_service.needs_agreement(placement.slot.kind),
         outcomes=placement_service.OUTCOMES,
         card=proposal_card(placement.suggestion)
         if placement.suggestion and side == "employer"

@@ -47,11 +47,15 @@ def apply_changes(change_ids: list[int]) -> int:
 
 
 def run_reminders() -> dict:
-    """Reminders of answers due, expiry of late proposals, placement reminders."""
-    from webapp.services import placements, proposals
+    """Reminders of answers due, expiry of late proposals, placement and agreement reminders."""
+    from webapp.services import agreement_notices, placements, proposals
 
     def work():
-        return {**proposals.remind_and_expire(), **placements.send_reminders()}
+        return {
+            **proposals.remind_and_expire(),
+            **placements.send_reminders(),
+            **agreement_notices.send_reminders(),
+        }
 
     return _in_app(work)
 

@@ -19,6 +19,7 @@ log = logging.getLogger("arbeidsbro.mail")
 
 def _texts() -> dict[str, tuple[str, str]]:
     """kind → (subject, body) in the current locale; bodies use the notification's params."""
+    from webapp.services.agreement_notices import texts as agreement_texts  # it imports us
     from webapp.services.schools.partnerships import texts as school_texts  # it imports us
 
     return {
@@ -59,6 +60,7 @@ def _texts() -> dict[str, tuple[str, str]]:
             _("Praksisplassen for %(candidate)s i «%(slot)s» skal følges opp %(date)s."),
         ),
         **school_texts(),
+        **agreement_texts(),
     }
 
 

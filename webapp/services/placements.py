@@ -95,6 +95,9 @@ def change_state(
         placement.follow_up_date = None
     early_start = None
     if action == "start":
+        from webapp.services.agreements import check_start  # it imports this module's users
+
+        check_start(placement)
         if placement.start_date and placement.start_date > today:
             early_start = early_start_reason.strip()[:EARLY_START_REASON_MAX]
             if not early_start:

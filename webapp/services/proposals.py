@@ -25,7 +25,7 @@ from webapp.models import (
     User,
     utcnow,
 )
-from webapp.services import audit, live_matching, matchmaking, notifications
+from webapp.services import agreements, audit, live_matching, matchmaking, notifications
 from webapp.services.capacity import taken_places
 from webapp.services.errors import DomainError, NotAllowed
 from webapp.services.limits import DATE_MAX, DATE_MIN
@@ -247,6 +247,7 @@ def accept(user: User, suggestion: Suggestion, start_date: date | None = None) -
         db.session.flush()
         audit.record(user, "suggestion.accepted", suggestion, placement=placement.id)
         audit.record(user, "placement.created", placement)
+        agreements.create_for(placement, user)  # the written agreement starts as a draft
         notifications.notify(
             notifications.caseworker_users(candidate),
             "proposal_accepted",
