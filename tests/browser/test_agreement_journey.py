@@ -77,6 +77,9 @@ def test_three_parties_agree_before_day_one_and_an_edit_voids_the_signatures(
         employer.get_by_role("link", name="Åpne avtalen").click()
     expect(employer.get_by_role("heading", level=1)).to_contain_text(slot_title)
     check_accessibility(employer)
+    employer.set_viewport_size({"width": 375, "height": 800})
+    assert employer.evaluate("document.documentElement.scrollWidth") <= 375
+    employer.set_viewport_size({"width": 1280, "height": 800})
     employer.get_by_label("Arbeidsoppgaver").fill("Bære prøver til laboratoriet.\nRydde lager.")
     employer.get_by_label("Mål for praksisplassen").fill("Lære rutinene på avdelingen.")
     employer.get_by_label("Veileder på arbeidsplassen (mentor)").fill("Åse Ødegård")
@@ -115,8 +118,10 @@ def test_three_parties_agree_before_day_one_and_an_edit_voids_the_signatures(
     link = caseworker.get_by_label("Kandidatens lenke").input_value()
     assert "/avtale/bekreft/" in link
 
-    # The candidate: no account, only the summary and a button.
+    # The candidate: no account, only the summary and a button, on a phone's width.
+    candidate.set_viewport_size({"width": 375, "height": 800})
     candidate.goto(link)
+    assert candidate.evaluate("document.documentElement.scrollWidth") <= 375
     expect(candidate.get_by_text("Åse er veilederen din der.")).to_be_visible()
     expect(candidate.get_by_text("Bære prøver")).to_have_count(0)
     check_accessibility(candidate)

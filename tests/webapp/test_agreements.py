@@ -293,6 +293,16 @@ def test_a_placement_from_before_agreements_gets_one_when_opened(world, db):
     assert placement.status == PlacementStatus.ACTIVE
 
 
+def test_a_placement_started_before_agreements_keeps_none(world, db):
+    placement = _placement(world, db)
+    db.session.delete(placement.agreement)
+    placement.status = PlacementStatus.ACTIVE  # as in the demo's history
+    db.session.commit()
+    db.session.refresh(placement)
+    assert agreements.get_or_create(placement, world.caseworker) is None
+    assert db.session.scalars(select(Agreement)).all() == []
+
+
 def test_an_unsigned_agreement_is_reminded_three_days_before_the_start(world, db):
     placement, agreement = _filled(world, db)
     day = placement.start_date - timedelta(days=agreement_notices.REMIND_DAYS_BEFORE_START)

@@ -25,10 +25,6 @@ class HoursField(DecimalField):
             self.data = None
             raise ValueError(_l("Skriv et tall, for eksempel 7,5.")) from error
 
-    def pre_validate(self, form):
-        if self.data is None and self.raw_data and self.raw_data[0].strip():
-            raise ValueError(_l("Skriv et tall, for eksempel 7,5."))
-
 
 def _hours(name: str):
     return HoursField(

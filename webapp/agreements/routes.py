@@ -34,6 +34,8 @@ def _agreement(placement_id: int) -> tuple[Agreement, Party]:
     if placement is None or not placement_service.may_follow(current_user, placement):
         abort(404)
     agreement = service.get_or_create(placement, current_user)
+    if agreement is None:  # started before agreements were written here
+        abort(404)
     return agreement, service.side_of(current_user, agreement)
 
 

@@ -163,9 +163,10 @@ def create_for(placement: Placement, actor: User | None) -> Agreement:
     return agreement
 
 
-def get_or_create(placement: Placement, actor: User) -> Agreement:
-    """The placement's agreement; one is made for placements that predate agreements."""
-    if placement.agreement is None:
+def get_or_create(placement: Placement, actor: User) -> Agreement | None:
+    """The placement's agreement. A planned placement from before agreements gets one now; one
+    that had already started (the demo's history) keeps none: it was agreed outside Arbeidsbro."""
+    if placement.agreement is None and placement.status == PlacementStatus.PLANNED:
         create_for(placement, actor)
         db.session.commit()
     return placement.agreement
