@@ -9,6 +9,7 @@ lets the old ones finish the requests they hold: a reload drops no request.
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing
 import os
 import time
@@ -38,11 +39,31 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 proc_name = "arbeidsbro-web"
 
 
+class _JsonErrorFormatter(logging.Formatter):
+    def format(self, record):
+        line = {
+            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+            "pid": os.getpid(),
+        }
+        if record.exc_info:
+            line["exc"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
+
+
 class JsonAccessLogger(Logger):
-    """Access log lines as JSON, one object a line, with the app's request id.
+    """Access log lines as JSON, one object a line, with the app's request id; gunicorn's own
+    messages as JSON too (the app's are, with ARBEIDSBRO_LOG_JSON=1).
 
     The query string is left out: it may carry a search for a person's name.
     """
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            handler.setFormatter(_JsonErrorFormatter())
 
     def access(self, resp, req, environ, request_time):
         if not self.cfg.accesslog:
