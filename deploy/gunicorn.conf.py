@@ -37,6 +37,10 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 proc_name = "arbeidsbro-web"
+# gunicorn's control socket (gunicornc) defaults to one path per user: two instances on one
+# machine would share it. Off unless asked for; systemd's signals do what it would.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or "/run/arbeidsbro-web/gunicorn.ctl"
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
 
 
 class _JsonErrorFormatter(logging.Formatter):

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from webapp.config import normalise_database_url
+
 NAME = re.compile(r"^arbeidsbro-\d{8}T\d{6}Z\.(dump|sqlite)$")
 
 
@@ -54,7 +56,7 @@ def check_pg_dump(url: str) -> str:
     line = subprocess.run(  # noqa: S603 - an argument list, no shell
         [pg_dump, "--version"], check=True, capture_output=True, text=True
     ).stdout.strip()
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(normalise_database_url(url))
     try:
         with engine.connect() as conn:
             server = int(conn.execute(sa.text("SHOW server_version_num")).scalar()) // 10000
@@ -156,7 +158,7 @@ def fingerprint(url: str) -> dict[str, tuple[int, str]]:
     """``{table: (rows, sha256 of every row in primary-key order)}`` for every table."""
     from webapp.models import search_index
 
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(normalise_database_url(url))
     result = {}
     try:
         metadata = sa.MetaData()
