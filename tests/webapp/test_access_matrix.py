@@ -218,6 +218,7 @@ MATRIX = {
             "placements",
             "slot_detail",
             "slot_candidates",
+            "suggestion_queue",
         ]
     },
     **{
