@@ -20,7 +20,7 @@ from webapp.models import (
     SuggestionStatus,
     User,
 )
-from webapp.services import audit, matchmaking, notifications
+from webapp.services import audit, matchmaking, notifications, webhooks
 from webapp.services.errors import DomainError, NotAllowed
 
 STARTING_SOON_DAYS = 3
@@ -122,6 +122,7 @@ def change_state(
         outcome=outcome,
         **extra,
     )
+    webhooks.placement_changed(placement)
     db.session.commit()
     if action in ENDINGS:  # the place is free again
         matchmaking.refresh_after_save(slot=placement.slot)
