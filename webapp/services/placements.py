@@ -16,7 +16,7 @@ from webapp.models import (
     Role,
     User,
 )
-from webapp.services import audit, matchmaking, notifications, pseudonyms
+from webapp.services import audit, matchmaking, notifications, pseudonyms, webhooks
 from webapp.services.errors import DomainError, NotAllowed
 
 STARTING_SOON_DAYS = 3
@@ -118,6 +118,7 @@ def change_state(
         outcome=outcome,
         **extra,
     )
+    webhooks.placement_changed(placement)
     db.session.commit()
     if action in ENDINGS:  # the place is free again
         matchmaking.refresh_after_save(slot=placement.slot)

@@ -25,7 +25,7 @@ from webapp.models import (
     User,
     utcnow,
 )
-from webapp.services import audit, live_matching, matchmaking, notifications
+from webapp.services import audit, live_matching, matchmaking, notifications, webhooks
 from webapp.services.capacity import taken_places
 from webapp.services.errors import DomainError, NotAllowed
 from webapp.services.limits import DATE_MAX, DATE_MIN
@@ -263,6 +263,8 @@ def accept(user: User, suggestion: Suggestion, start_date: date | None = None) -
         db.session.flush()
         audit.record(user, "suggestion.accepted", suggestion, placement=placement.id)
         audit.record(user, "placement.created", placement)
+        webhooks.proposal_answered(suggestion, "accepted", placement)
+        webhooks.placement_changed(placement)
         notifications.notify(
             notifications.caseworker_users(candidate),
             "proposal_accepted",
@@ -293,6 +295,7 @@ def _answer_no(user: User | None, suggestion: Suggestion, code: str, text: str) 
     suggestion.answer_reason_code, suggestion.answer_reason = code, text
     _remember_versions(suggestion)
     audit.record(user, "suggestion.declined", suggestion, reason_code=code, reason=text)
+    webhooks.proposal_answered(suggestion, "declined" if code != EXPIRED else "expired")
     notifications.notify(
         notifications.caseworker_users(suggestion.candidate),
         "proposal_declined" if code != EXPIRED else "proposal_expired",

@@ -3,15 +3,15 @@
 Written when the match is sent and shown on the employer's proposal card. A plain nullable
 column (no batch alter): proposals made before it simply have none.
 
-Revision ID: 0010_employer_note
-Revises: 0009_indexes_for_pages
+Revision ID: 0011_employer_note
+Revises: 0010_webhooks
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_employer_note"
-down_revision = "0009_indexes_for_pages"
+revision = "0011_employer_note"
+down_revision = "0010_webhooks"
 branch_labels = None
 depends_on = None
 
