@@ -25,12 +25,24 @@ def create_app(config: dict | None = None) -> Flask:
     register_request_hooks(app)
     register_errorhandlers(app)
     register_commands(app)
+    from webapp import ops
+
+    ops.init_app(app)  # request ids, JSON logs, /readyz, /metrics, doctor, backups
     logging.getLogger("arbeidsbro").setLevel(logging.INFO)
-    if app.config.get("PRELOAD_MODEL") and not app.testing:
+    # Commands (``flask db upgrade``, ``flask seed``…) need no model, and may run before the
+    # tables exist; a web worker loads it as it starts.
+    if app.config.get("PRELOAD_MODEL") and not app.testing and not _in_command():
         from webapp.services import model_store
 
         model_store.preload(app)  # in each worker as it starts, never on a user's request
     return app
+
+
+def _in_command() -> bool:
+    """Whether the app is being made for a ``flask`` command (a click context is active)."""
+    import click
+
+    return click.get_current_context(silent=True) is not None
 
 
 def trust_proxies(app: Flask) -> None:
@@ -77,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.imports.routes import bp as imports_bp
     from webapp.main.routes import bp as main_bp
     from webapp.school.routes import bp as school_bp
+    from webapp.webhooks.routes import bp as webhooks_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -89,15 +102,18 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(api_tokens_bp, url_prefix="/konto/api-nokler")
     app.register_blueprint(imports_bp, url_prefix="/import")
+    app.register_blueprint(webhooks_bp, url_prefix="/organisasjon/webhooks")
     init_api_v1(app)
 
 
 def register_request_hooks(app: Flask) -> None:
     from webapp.auth.access import apply_security_headers
+    from webapp.services import webhooks
     from webapp.ui import labels
     from webapp.ui.navigation import inject_navigation
 
     app.after_request(apply_security_headers)
+    app.teardown_request(webhooks.send_after_request)  # without Redis: after the answer
     app.context_processor(inject_navigation)
     labels.register(app)
 

@@ -60,6 +60,8 @@ def from_environment(instance_path: str) -> dict:
         "REDIS_URL": redis_url,
         # Load the model as each worker starts (ARBEIDSBRO_PRELOAD_MODEL=0: on first use).
         "PRELOAD_MODEL": _bool("ARBEIDSBRO_PRELOAD_MODEL", True),
+        # Webhook receivers must use HTTPS; plain HTTP only for a receiver on a test machine.
+        "WEBHOOKS_ALLOW_HTTP": _bool("ARBEIDSBRO_WEBHOOKS_ALLOW_HTTP"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": _bool("ARBEIDSBRO_RATELIMIT", True),
         "LOGIN_RATE_LIMIT": os.environ.get("ARBEIDSBRO_LOGIN_RATE_LIMIT", "10 per minute"),
@@ -88,6 +90,15 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Arbeidsbro <ikke-svar@arbeidsbro.local>"),
+        # Operations (webapp/ops): JSON logs, who may read /metrics, where backups go
+        "LOG_JSON": _bool("ARBEIDSBRO_LOG_JSON"),
+        "METRICS_TOKEN": os.environ.get("ARBEIDSBRO_METRICS_TOKEN") or None,
+        "METRICS_ALLOW": tuple(
+            part.strip()
+            for part in os.environ.get("ARBEIDSBRO_METRICS_ALLOW", "").split(",")
+            if part.strip()
+        ),
+        "BACKUP_DIR": os.environ.get("ARBEIDSBRO_BACKUP_DIR") or None,
         "BABEL_DEFAULT_LOCALE": "nb",
         "LANGUAGES": ("nb", "en"),
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead, which expires on its own

@@ -16,7 +16,7 @@ from test_agreements import CASEWORKER_PART, EMPLOYER_PART, _filled, _placement
 from test_proposals import World
 
 from webapp.models import AgreementLink, AgreementSignature, utcnow
-from webapp.services import agreement_signing
+from webapp.services import agreement_signing, pseudonyms
 
 
 @pytest.fixture
@@ -162,7 +162,8 @@ def test_versions_diff_print_and_pdf(world, db, app):
     employer_pdf = _client(app, world.employer).get(f"{url}/avtale.pdf")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(employer_pdf.data)).pages)
     assert (
-        world.candidate.display_name not in text and f"Kandidat {placement.suggestion_id}" in text
+        world.candidate.display_name not in text
+        and f"Kandidat {pseudonyms.of_placement(placement)}" in text
     )
 
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 
 from webapp.models import SIGNING_ORDER, Agreement, Party
+from webapp.services import pseudonyms
 from webapp.services.agreement_signing import signature_of
 from webapp.services.agreements import (
     CASEWORKER_FIELDS,
@@ -41,7 +42,7 @@ def candidate_name(agreement: Agreement, side: Party) -> str:
     placement = agreement.placement
     if side == Party.CASEWORKER:
         return placement.candidate.display_name
-    return _("Kandidat %(n)d", n=placement.suggestion_id or placement.id)
+    return _("Kandidat %(name)s", name=pseudonyms.of_placement(placement))
 
 
 def sections(agreement: Agreement, side: Party) -> list[tuple[str, list[tuple[str, str]]]]:

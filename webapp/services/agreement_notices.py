@@ -18,7 +18,7 @@ from webapp.models import (
     User,
     utcnow,
 )
-from webapp.services import audit, notifications
+from webapp.services import audit, notifications, pseudonyms
 
 REMIND_DAYS_BEFORE_START = 3
 
@@ -109,7 +109,7 @@ def notify_employer(placement: Placement, kind: str, exclude: User | None = None
         users,
         kind,
         link=_page(placement),
-        number=placement.suggestion_id or placement.id,
+        number=pseudonyms.of_placement(placement),
         slot=placement.slot.title,
         **params,
     )

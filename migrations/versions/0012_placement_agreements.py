@@ -3,15 +3,15 @@
 Four new tables; nothing existing is altered (placements made before this have no agreement
 until someone opens it, see webapp/services/agreements.py).
 
-Revision ID: 0010_placement_agreements
-Revises: 0009_indexes_for_pages
+Revision ID: 0012_placement_agreements
+Revises: 0011_employer_note
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_placement_agreements"
-down_revision = "0009_indexes_for_pages"
+revision = "0012_placement_agreements"
+down_revision = "0011_employer_note"
 branch_labels = None
 depends_on = None
 
