@@ -175,5 +175,14 @@ def test_three_parties_agree_before_day_one_and_an_edit_voids_the_signatures(
     expect(caseworker.get_by_text("Lære rutinene og ta HMS-kurs.")).to_be_visible()
     check_accessibility(caseworker)
 
+    # The employer was told when it was its turn and when the agreement was approved.
+    employer.goto(f"{base_url}/varsler")
+    expect(employer.get_by_text("Avtalen er godkjent", exact=True)).to_be_visible()
+    expect(employer.get_by_text(re.compile("venter på dere")).first).to_be_visible()
+    employer.get_by_role("button", name="Merk alle som lest").click()  # later journeys count theirs
+    caseworker.goto(f"{base_url}/varsler")
+    expect(caseworker.get_by_text("Avtalen venter på godkjenning", exact=True)).to_be_visible()
+    caseworker.get_by_role("button", name="Merk alle som lest").click()
+
     for page in (employer, caseworker, candidate):
         page.context.close()
