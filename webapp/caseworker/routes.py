@@ -22,7 +22,13 @@ from webapp.caseworker.forms import (
     SlotSearchForm,
 )
 from webapp.models import Candidate, Role
-from webapp.services import candidate_records, candidate_search, candidates, slot_search
+from webapp.services import (
+    candidate_records,
+    candidate_search,
+    candidate_timeline,
+    candidates,
+    slot_search,
+)
 from webapp.services import placements as placement_service
 from webapp.services.errors import DomainError
 from webapp.ui.forms import ConfirmForm
@@ -106,7 +112,7 @@ def candidate_detail(candidate_id: int):
     return render_template(
         "caseworker/candidate_detail.html",
         candidate=candidate,
-        history=candidate_records.history(candidate),
+        history=candidate_timeline.timeline(candidate),
         suggestions=candidate_records.suggestions_of(candidate),
         placements=candidate_records.placements_of(candidate),
         actions=candidates.allowed_actions(candidate),
