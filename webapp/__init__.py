@@ -26,11 +26,20 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     logging.getLogger("arbeidsbro").setLevel(logging.INFO)
-    if app.config.get("PRELOAD_MODEL") and not app.testing:
+    # Commands (``flask db upgrade``, ``flask seed``…) need no model, and may run before the
+    # tables exist; a web worker loads it as it starts.
+    if app.config.get("PRELOAD_MODEL") and not app.testing and not _in_command():
         from webapp.services import model_store
 
         model_store.preload(app)  # in each worker as it starts, never on a user's request
     return app
+
+
+def _in_command() -> bool:
+    """Whether the app is being made for a ``flask`` command (a click context is active)."""
+    import click
+
+    return click.get_current_context(silent=True) is not None
 
 
 def trust_proxies(app: Flask) -> None:

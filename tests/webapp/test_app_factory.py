@@ -107,3 +107,19 @@ def test_templates_use_no_inline_scripts_or_styles(app):
         text = template.read_text()
         assert "style=" not in text, template
         assert "<script>" not in text and "onclick=" not in text, template
+
+
+def test_a_web_worker_preloads_the_model_but_a_command_does_not(tmp_path, monkeypatch):
+    """``flask db upgrade`` on a fresh checkout must not try to read a model table that does
+    not exist yet (it printed a traceback before every first migration)."""
+    import click
+
+    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    loaded = []
+    monkeypatch.setattr("webapp.services.model_store.preload", loaded.append)
+    with click.Context(click.Command("upgrade")):
+        create_app()
+    assert loaded == []
+    app = create_app()
+    assert loaded == [app]

@@ -192,9 +192,9 @@ def preload(app) -> None:
     with app.app_context():
         try:
             current_matcher()
-        except Exception:  # noqa: BLE001 - no database yet (first deploy): load on first use
+        except Exception as error:  # noqa: BLE001 - no database yet (first deploy): on first use
             db.session.rollback()
-            log.warning("model not preloaded", exc_info=True)
+            log.warning("model not preloaded (%s); it loads on first use", type(error).__name__)
 
 
 def _newest_change_id() -> int:
