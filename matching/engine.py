@@ -615,8 +615,12 @@ class Matcher(LiveIndexMixin, PairScoring, BaseEstimator):
         contributions = self._contributions(cands, slots, [0], [0], values)[0]
         values = values[0]
         km = float(distance_km(cands.features.latlon[:1], slots.features.latlon[:1])[0])
+        # The people's own words only: the taxonomy labels the texts are expanded with carry
+        # both languages, and skills and occupations have reasons of their own.
         terms = explaining.shared_terms(
-            self.text_model_, self._candidate_text(candidate), self._slot_text(slot)
+            self.text_model_,
+            f"{candidate.goals} {candidate.experience}",
+            f"{slot.title} {slot.description}",
         )
         suggestion = self._suggestion(
             candidate,

@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.imports.routes import bp as imports_bp
     from webapp.main.routes import bp as main_bp
     from webapp.school.routes import bp as school_bp
+    from webapp.webhooks.routes import bp as webhooks_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -96,15 +97,18 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(api_tokens_bp, url_prefix="/konto/api-nokler")
     app.register_blueprint(imports_bp, url_prefix="/import")
+    app.register_blueprint(webhooks_bp, url_prefix="/organisasjon/webhooks")
     init_api_v1(app)
 
 
 def register_request_hooks(app: Flask) -> None:
     from webapp.auth.access import apply_security_headers
+    from webapp.services import webhooks
     from webapp.ui import labels
     from webapp.ui.navigation import inject_navigation
 
     app.after_request(apply_security_headers)
+    app.teardown_request(webhooks.send_after_request)  # without Redis: after the answer
     app.context_processor(inject_navigation)
     labels.register(app)
 

@@ -60,6 +60,8 @@ def from_environment(instance_path: str) -> dict:
         "REDIS_URL": redis_url,
         # Load the model as each worker starts (ARBEIDSBRO_PRELOAD_MODEL=0: on first use).
         "PRELOAD_MODEL": _bool("ARBEIDSBRO_PRELOAD_MODEL", True),
+        # Webhook receivers must use HTTPS; plain HTTP only for a receiver on a test machine.
+        "WEBHOOKS_ALLOW_HTTP": _bool("ARBEIDSBRO_WEBHOOKS_ALLOW_HTTP"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": _bool("ARBEIDSBRO_RATELIMIT", True),
         "LOGIN_RATE_LIMIT": os.environ.get("ARBEIDSBRO_LOGIN_RATE_LIMIT", "10 per minute"),

@@ -11,6 +11,12 @@ from test_smoke import log_in
 
 from webapp.extensions import db
 from webapp.models import Candidate, Organisation, Slot, Suggestion, SuggestionStatus
+from webapp.services import pseudonyms
+
+
+def _pseudonym(app, suggestion_id: int) -> str:
+    with app.test_request_context():
+        return f"Kandidat {pseudonyms.of_suggestion(suggestion_id)}"
 
 
 def _a_pair_for_the_demo_employer(app) -> tuple[int, int, str]:
@@ -46,13 +52,16 @@ def test_caseworker_and_employer_take_a_match_to_a_completed_placement(
     caseworker.get_by_role("link", name="Se forslag og bestem").click()
     card = caseworker.locator(f"#suggestion-{suggestion_id}")
     expect(card).to_contain_text(slot_title)
-    expect(card.locator("meter").first).to_be_visible()
+    card.get_by_text("Hvorfor denne matchen").click()  # the factors, in words
+    expect(card.locator("dl.app-factors")).to_be_visible()
     check_accessibility(caseworker)
     card.get_by_role("button", name=re.compile("^Godkjenn")).click()
     expect(caseworker.get_by_text("Forslaget er godkjent.")).to_be_visible()
-    caseworker.locator(f"#suggestion-{suggestion_id}").get_by_role(
-        "button", name=re.compile("^Send til arbeidsgiver")
-    ).click()
+    card = caseworker.locator(f"#suggestion-{suggestion_id}")
+    card.get_by_label(re.compile("^Kort notat til arbeidsgiveren")).fill(
+        "Har erfaring fra omsorg og vil gjerne lære mer."
+    )
+    card.get_by_role("button", name=re.compile("^Send til arbeidsgiver")).click()
     expect(caseworker.get_by_text("Forslaget er sendt til arbeidsgiveren.")).to_be_visible()
     check_accessibility(caseworker)
 
@@ -63,11 +72,14 @@ def test_caseworker_and_employer_take_a_match_to_a_completed_placement(
             "link", name="Forslag"
         ).click()
     check_accessibility(employer)
-    employer.get_by_role("link", name=f"Kandidat {suggestion_id}").click()
-    expect(employer.get_by_role("heading", name=f"Kandidat {suggestion_id}")).to_be_visible()
+    pseudonym = _pseudonym(live_app, suggestion_id)
+    employer.get_by_role("link", name=pseudonym).click()
+    expect(employer.get_by_role("heading", name=pseudonym)).to_be_visible()
+    expect(employer.get_by_text("Har erfaring fra omsorg og vil gjerne lære mer.")).to_be_visible()
     check_accessibility(employer)
     employer.get_by_role("button", name="Takk ja til kandidaten").click()
     expect(employer.get_by_text("Dere har takket ja.")).to_be_visible()
+    expect(employer.locator("#contact")).to_contain_text("Avtal oppstarten med veilederen")
     check_accessibility(employer)
     # The demo's slots start in 2027: starting today is early, and says why (issue: hardening).
     employer.get_by_role("button", name="Marker som startet").click()

@@ -309,3 +309,14 @@ def test_iterating_gives_the_same_rows_as_the_list(matcher):
         CANDIDATES, k=3
     )
     assert list(matcher.iter_suggest_candidates(SLOTS)) == matcher.suggest_candidates(SLOTS)
+
+
+def test_shared_terms_are_words_of_the_texts_not_of_the_taxonomy_labels():
+    # The labels hold both languages ("kokk cook"); the shared terms come from what people wrote.
+    matcher = Matcher(
+        occupation_labels={"kokk": "kokk cook"}, skill_labels={"cooking": "matlaging cooking"}
+    )
+    matcher.fit(SLOTS, CANDIDATES)
+    explained = matcher.explain(CANDIDATES[0], SLOTS[0])
+    assert "matlaging" in explained.shared_terms
+    assert not {"cook", "cooking"} & set(explained.shared_terms)

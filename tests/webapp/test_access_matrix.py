@@ -40,6 +40,8 @@ OBJECT_ARGS = {
     "need_id",
     "partnership_id",
     "round_id",
+    "endpoint_id",
+    "delivery_id",
 }
 ACTIONS = {
     "employer.slot_change_state": "pause",
@@ -74,6 +76,13 @@ API_V1 = dict.fromkeys(ROLES, 401)
 SCHOOL_LIST = area("school", other_org={"school_b": 200})
 SCHOOL_OBJECT = area("school", other_org={"school_b": 404})
 
+WEBHOOK_OBJECT = {
+    **dict.fromkeys(["employer_b", "caseworker_a", "admin"], 404),
+    **dict.fromkeys(["caseworker_b", "school", "school_b"], 403),
+    "anonymous": 302,
+    "employer": 200,
+}
+
 MATRIX = {
     "main.index": {**dict.fromkeys(ROLES, 302), "anonymous": 200},
     "main.healthz": EVERYONE,
@@ -95,6 +104,12 @@ MATRIX = {
     "api_docs.openapi": EVERYONE,
     "api_docs.browse": EVERYONE,
     "api_tokens.index": LOGGED_IN,
+    # Organisation admins (and the municipality's admins) manage their own organisation's
+    # webhook receivers; the world's receiver is the employer's.
+    "webhooks.index": {**LOGGED_IN, "caseworker_b": 403, "school": 403, "school_b": 403},
+    "webhooks.deliveries": WEBHOOK_OBJECT,
+    "webhooks.delete": WEBHOOK_OBJECT,
+    "webhooks.send_again": {**WEBHOOK_OBJECT, "employer": WRITE},
     "api_tokens.revoke": {**dict.fromkeys(ROLES, 404), "anonymous": 302, "employer": WRITE},
     **{
         f"api_{name}": API_V1
@@ -223,6 +238,7 @@ MATRIX = {
             "placements",
             "slot_detail",
             "slot_candidates",
+            "suggestion_queue",
         ]
     },
     **{
@@ -294,10 +310,32 @@ class World:
         api_token, _raw = api_tokens.create(
             self.users["employer"], name="Matrise", scopes=["read"], days=30
         )
+        from webapp.models.webhook import WebhookDelivery, WebhookEndpoint
+
+        endpoint = WebhookEndpoint(
+            organisation_id=employer_org.id,
+            url="https://127.0.0.1:9/hook",  # the discard port: refused at once, no network
+            secret="whsec_test",
+            events="placement.changed",
+        )
+        db.session.add(endpoint)
+        db.session.flush()
+        delivery = WebhookDelivery(
+            endpoint_id=endpoint.id,
+            event="placement.changed",
+            event_id="00000000-0000-0000-0000-000000000000",
+            payload={},
+            status="failed",
+            next_attempt_at=endpoint.created_at,
+        )
+        db.session.add(delivery)
+        db.session.commit()
         need = make_need(school_org)
         request = make_request(need, employer_org, requested_by=self.users["school"])
         self.values = {
             "token_id": api_token.id,
+            "endpoint_id": endpoint.id,
+            "delivery_id": delivery.id,
             "proposal_id": proposed.id,
             "name": "skills",
             "kind": "kandidater",

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from test_proposals import World
 
 from webapp.models import Notification, OutgoingMail
-from webapp.services import accounts, notifications, placements, proposals
+from webapp.services import accounts, notifications, placements, proposals, pseudonyms
 
 SECRET_NOTE = "Hemmelig notat som arbeidsgiveren aldri skal se."
 
@@ -87,7 +87,7 @@ def test_the_start_reminder_names_the_pseudonym_to_the_employer_and_the_code_to_
         select(Notification).where(Notification.kind.like("placement_starting%"))
     ):
         by_user[note.user_id] = notifications.render(note.kind, note.params)[1]
-    assert f"Kandidat {placement.suggestion_id}" in by_user[world.employer.id]
+    assert f"Kandidat {pseudonyms.of_placement(placement)}" in by_user[world.employer.id]
     assert "REF-HEMMELIG-77" in by_user[world.caseworker.id]
 
 

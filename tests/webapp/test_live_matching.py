@@ -316,6 +316,7 @@ def test_the_schedule_is_registered_with_rqs_cron_scheduler():
         "reminders": "0 7 * * *",
         "refit": "30 2 * * *",
         "retention": "15 3 * * *",
+        "webhooks": "* * * * *",
     }
     assert jobs["refit"].func.__name__ == "rebuild_model"
     assert jobs["refit"].args == ("scheduled",)

@@ -25,3 +25,48 @@ def test_reasons_read_as_norwegian_sentences(app):
 def test_unknown_and_detail_keys_are_left_out(app):
     with app.test_request_context():
         assert explanation([{"key": "_details", "params": {}}, {"key": "no_such_key"}]) == []
+
+
+REASONS = [
+    {"key": "occupation_match", "params": {"occupation": "logistikkfaget"}},
+    {"key": "shared_skills", "params": {"skills": ["varemottak"], "count": 1}},
+    {"key": "similar_text", "params": {"similarity": 0.22, "terms": ["lager", "truck"]}},
+    {"key": "hours_fit", "params": {"candidate_hours": 37.5, "slot_hours": 37.5}},
+    {"key": "distance", "params": {"distance_km": 2.14}},
+    {"key": "missing_skills", "params": {"skills": ["truckforerbevis"], "count": 2}},
+]
+
+
+def test_factors_read_as_plain_words_with_norwegian_numbers(app):
+    from webapp.ui.match_text import factor_lines
+
+    with app.test_request_context():
+        assert factor_lines(REASONS, max_km=10) == [
+            ("Ønsket yrke", "passer"),
+            ("Felles ferdigheter", "1 av 3"),
+            ("Tekstlikhet", "22\xa0%"),
+            ("Arbeidstid", "37,5 t mot 37,5 t per uke – passer"),
+            ("Reisevei", "2,1 km – godt innenfor 10 km"),
+        ]
+
+
+def test_factors_in_english_use_english_numbers(app):
+    from flask_babel import force_locale
+
+    from webapp.ui.match_text import factor_lines
+
+    with app.test_request_context(), force_locale("en"):
+        lines = dict(factor_lines(REASONS, max_km=3))
+        assert "2.1 km – within 3 km" in lines.values()
+        assert "22%" in lines.values()
+
+
+def test_headline_is_the_strongest_positive_reason(app):
+    from webapp.ui.match_text import headline
+
+    with app.test_request_context():
+        assert headline(REASONS).startswith("Ønsket yrke")
+        assert headline([REASONS[-1]]) is None
+        assert headline([{"key": "low_confidence", "params": {}}, REASONS[4]]) == (
+            "Reisevei omtrent 2,1 km"
+        )

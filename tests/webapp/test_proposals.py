@@ -20,7 +20,7 @@ from webapp.models import (
     Suggestion,
     SuggestionStatus,
 )
-from webapp.services import matchmaking, placements, proposals
+from webapp.services import matchmaking, placements, proposals, pseudonyms
 from webapp.services.errors import DomainError, NotAllowed
 
 SKILLS = ["plukk_og_pakk", "varemottak", "truckforerbevis"]
@@ -224,7 +224,8 @@ def test_the_employer_card_shows_what_the_match_needs_and_nothing_else(world, db
         as_text=True
     )
     page = client.get(f"/arbeidsgiver/forslag/{suggestion.id}").get_data(as_text=True)
-    assert f"Kandidat {suggestion.id}" in page
+    assert f"Kandidat {pseudonyms.of_suggestion(suggestion.id)}" in page
+    assert f"Kandidat {suggestion.id}" not in page
     assert "Plukk og pakk" in page  # a shared skill
     assert world.caseworker.email in page
     for secret in [

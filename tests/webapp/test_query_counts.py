@@ -50,6 +50,10 @@ PAGES = {
         "/veileder/plasser",
         "/veileder/plasser?q=plass&postal_code=1470&max_km=50&sort=distance",
         "/veileder/praksis",
+        "/veileder/praksis?vis=oppstart",
+        "/veileder/forslag?vis=svar",
+        "/veileder/forslag?vis=venter",
+        "/veileder/forslag?vis=sterke",
         "/varsler",
     ],
     "employer": [

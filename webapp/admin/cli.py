@@ -12,6 +12,7 @@ from webapp.models import Organisation, OrganisationKind
 from webapp.school.commands import schools
 from webapp.services import accounts
 from webapp.services.errors import DomainError
+from webapp.webhooks.commands import webhooks
 
 
 def register(app: Flask) -> None:
@@ -21,6 +22,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(reminders)
     app.cli.add_command(schools)
     app.cli.add_command(retention_group, "retention")
+    app.cli.add_command(webhooks)
 
 
 @click.group(help="The matching model.")

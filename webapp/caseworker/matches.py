@@ -18,12 +18,13 @@ from webapp.caseworker.routes import bp
 from webapp.extensions import db
 from webapp.models import Candidate, Slot, Suggestion, SuggestionStatus
 from webapp.placements.views import add_placement_routes
-from webapp.services import candidates, live_matching, matchmaking, proposals
+from webapp.services import candidates, live_matching, matchmaking, proposals, why_not
 from webapp.services import slots as slot_service
 from webapp.services.errors import DomainError
-from webapp.ui.decision_forms import RejectForm
+from webapp.ui.decision_forms import ProposeForm, RejectForm
 from webapp.ui.forms import ConfirmForm
-from webapp.ui.match_text import explanation, factor_rows
+from webapp.ui.match_text import explanation, factor_lines, headline
+from webapp.ui.params import arg_text
 from webapp.ui.views import show_domain_error
 
 PER_PAGE = 20
@@ -76,16 +77,29 @@ def candidate_suggestions(candidate_id: int):
         if s.status == SuggestionStatus.OBSOLETE
         or (s.status == SuggestionStatus.SUGGESTED and s.id in blocked)
     ]
+    why_not_query = arg_text("hvorfor", max_length=80)
+    try:
+        verdicts = why_not.why_not(candidate, why_not_query)
+    except DomainError as error:
+        verdicts, why_not_error = [], error.message
+    else:
+        why_not_error = None
     return render_template(
         "caseworker/suggestions.html",
         candidate=candidate,
         suggestions=suggestions,
+        why_not_query=why_not_query,
+        verdicts=verdicts,
+        why_not_error=why_not_error,
+        suggested_slots={s.slot_id: s for s in rows},
         blocked=blocked,
         gone=gone,
         blocker_text=live_matching.blocker_text,
         updating=live_matching.updating(),
         explanation=explanation,
-        factor_rows=factor_rows,
+        headline=headline,
+        factor_lines=factor_lines,
+        max_km=candidate.max_commute_km,
         status_label=proposals.status_label,
         reject_reasons=proposals.REJECT_REASONS,
         decline_reasons=proposals.DECLINE_REASONS,
@@ -117,16 +131,25 @@ ACTIONS = {
 @bp.route("/forslag/<int:suggestion_id>/<any(approve, propose, withdraw):action>", methods=["POST"])
 def suggestion_action(suggestion_id: int, action: str):
     suggestion = _own_suggestion(suggestion_id)
-    if not ConfirmForm().validate_on_submit():
+    form = ProposeForm() if action == "propose" else ConfirmForm()
+    if not form.validate_on_submit():
+        if not form.errors.keys() - {"employer_note"}:  # only the note: say what is wrong
+            flash(" ".join(map(str, form.errors["employer_note"])), "danger")
+            return redirect(_card_url(suggestion))
         abort(400)
     service, message = ACTIONS[action]
+    extra = {"employer_note": form.employer_note.data} if action == "propose" else {}
     try:
-        service(current_user, suggestion)
+        service(current_user, suggestion, **extra)
     except DomainError as error:
         flash(error.message, "danger")
     else:
         flash(str(message), "success")
-    return redirect(
+    return redirect(_card_url(suggestion))
+
+
+def _card_url(suggestion: Suggestion) -> str:
+    return (
         url_for("caseworker.candidate_suggestions", candidate_id=suggestion.candidate_id)
         + f"#suggestion-{suggestion.id}"
     )
@@ -158,6 +181,7 @@ def slot_candidates(slot_id: int):
         slot=slot,
         ranked=ranked,
         explanation=explanation,
+        headline=headline,
         confirm=ConfirmForm(),
         has_model=matchmaking.latest_version() is not None,
     )

@@ -27,15 +27,17 @@ from webapp.services import (
     candidate_search,
     candidate_timeline,
     candidates,
+    proposals,
     slot_search,
+    work_queue,
 )
-from webapp.services import placements as placement_service
 from webapp.services.errors import DomainError
 from webapp.ui.forms import ConfirmForm
-from webapp.ui.params import page_number
+from webapp.ui.params import arg_choice, page_number, paginate
 from webapp.ui.views import flash_saved, show_domain_error
 
 bp = Blueprint("caseworker", __name__)
+PER_PAGE = 20
 
 
 @bp.before_request
@@ -63,7 +65,22 @@ def home():
         "caseworker/home.html",
         organisation=current_user.organisation,
         figures=candidate_search.home_figures(current_user),
-        attention=placement_service.caseworker_attention(current_user.organisation_id),
+        queue=work_queue.work_queue(current_user),
+        strong_score=work_queue.STRONG_SCORE,
+    )
+
+
+@bp.route("/forslag")
+def suggestion_queue():
+    """One queue of the home page as a list: answers, proposals waiting, strong suggestions."""
+    queue = arg_choice("vis", work_queue.SUGGESTION_QUEUES, default="svar")
+    page = paginate(work_queue.suggestions_statement(current_user, queue), per_page=PER_PAGE)
+    return render_template(
+        "caseworker/suggestion_queue.html",
+        queue=queue,
+        queues=work_queue.SUGGESTION_QUEUES,
+        page=page,
+        status_label=proposals.status_label,
     )
 
 

@@ -21,7 +21,7 @@ from webapp.models import (
     Suggestion,
     SuggestionStatus,
 )
-from webapp.placements.views import add_placement_routes, proposal_card
+from webapp.placements.views import add_placement_routes, proposal_card, record_contact_shown
 from webapp.school.employer_views import add_school_routes, school_requests_waiting
 from webapp.services import audit, proposals
 from webapp.services import slots as slot_service
@@ -294,10 +294,12 @@ def proposal(suggestion_id: int):
     audit.record_view(
         current_user, "candidate.card_viewed", suggestion, candidate=suggestion.candidate_id
     )
+    card = proposal_card(suggestion)
+    record_contact_shown(card, suggestion)
     return render_template(
         "employer/proposal.html",
         suggestion=suggestion,
-        card=proposal_card(suggestion),
+        card=card,
         accept_form=AcceptForm(),
         decline_form=DeclineForm(),
     )

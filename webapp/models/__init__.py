@@ -37,6 +37,7 @@ from webapp.models.school import (
     SchoolProfile,
 )
 from webapp.models.slot import Slot, SlotStatus
+from webapp.models.webhook import WebhookDelivery, WebhookEndpoint
 from webapp.models.taxonomy import (
     Adaptation,
     LanguageLevel,
@@ -48,6 +49,8 @@ from webapp.models.taxonomy import (
 )
 
 __all__ = [
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "OCCUPYING_STATUSES",
     "ROLE_OF_KIND",
     "Adaptation",

@@ -70,6 +70,8 @@ class Suggestion(TimestampMixin, db.Model):
     proposed_at: Mapped[datetime | None]
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     answer_due: Mapped[date | None]
+    #: The caseworker's short note for the employer, written when proposing (shown on the card).
+    employer_note: Mapped[str | None] = mapped_column(Text)
     reminded_at: Mapped[datetime | None]
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     answered_at: Mapped[datetime | None]

@@ -11,12 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from webapp.extensions import db
-from webapp.models import Candidate, Placement, PlacementStatus, Slot, Suggestion
-from webapp.services import audit
+from webapp.models import Candidate, Placement, PlacementStatus, Slot, Suggestion, SuggestionStatus
+from webapp.services import audit, pseudonyms
 from webapp.services import placements as placement_service
 from webapp.services.errors import DomainError
+from webapp.services.work_queue import PLACEMENT_QUEUES, placement_condition
 from webapp.ui.decision_forms import EndPlacementForm, FollowUpForm, StartPlacementForm
-from webapp.ui.params import paginate
+from webapp.ui.match_text import explanation
+from webapp.ui.params import arg_choice, paginate
 
 PER_PAGE = 20
 FINISHED = (PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY)
@@ -30,10 +32,17 @@ PLACEMENT_DONE = {
 }
 
 
+# Reasons an employer may read: about the slot's needs, never the candidate's home or texts.
+CARD_REASONS = ("occupation_match", "occupation_concept", "shared_skills", "hours_fit", "start_fit")
+
+
 def proposal_card(suggestion: Suggestion) -> dict | None:
     """What an employer may see of a proposed candidate: only what the match needs.
 
-    Never the name, notes, programme or other proposals; nothing at all without consent.
+    Never the name, notes, programme or other proposals; nothing at all without consent. Once
+    the employer has said yes, ``contact`` adds the candidate's first name and how to reach the
+    caseworker: what the two need to arrange the start (the consent covers sharing the profile
+    with this employer; withdrawing it hides the card, contact included).
     """
     candidate = suggestion.candidate
     if not candidate.has_consent:
@@ -41,8 +50,16 @@ def proposal_card(suggestion: Suggestion) -> dict | None:
     slot = suggestion.slot
     offered = {a.code for a in slot.adaptations}
     caseworker = suggestion.proposed_by or candidate.caseworker
+    contact = None
+    if suggestion.status == SuggestionStatus.ACCEPTED:
+        contact = {
+            "first_name": (candidate.display_name or "").split(" ")[0],
+            "caseworker_name": caseworker.name if caseworker else "",
+            "email": caseworker.email if caseworker else "",
+            "phone": candidate.organisation.contact_phone or "",
+        }
     return {
-        "pseudonym": _("Kandidat %(n)d", n=suggestion.id),
+        "pseudonym": _("Kandidat %(name)s", name=pseudonyms.of_suggestion(suggestion.id)),
         "skills": [s.label for s in candidate.skills],
         "shared_skills": [s.label for s in candidate.skills if s in slot.skills],
         "norwegian_level": candidate.norwegian_level,
@@ -51,7 +68,18 @@ def proposal_card(suggestion: Suggestion) -> dict | None:
         "adaptations": [a.label for a in candidate.adaptation_needs if a.code in offered],
         "caseworker": caseworker,
         "organisation": candidate.organisation.name,
+        "note": suggestion.employer_note or "",
+        "why": explanation([r for r in suggestion.reasons or [] if r.get("key") in CARD_REASONS]),
+        "contact": contact,
     }
+
+
+def record_contact_shown(card: dict | None, suggestion: Suggestion) -> None:
+    """Audit each time an employer is shown a candidate's first name and the contact details."""
+    if card and card["contact"]:
+        audit.record_view(
+            current_user, "candidate.contact_shown", suggestion, candidate=suggestion.candidate_id
+        )
 
 
 def add_placement_routes(bp, side: str, owner_column) -> None:
@@ -73,14 +101,20 @@ def add_placement_routes(bp, side: str, owner_column) -> None:
             .join(Candidate, Candidate.id == Placement.candidate_id)
             .options(contains_eager(Placement.slot), contains_eager(Placement.candidate))
             .where(owner_column == current_user.organisation_id)
-            .order_by(Placement.status.in_(FINISHED), Placement.start_date)
+            .order_by(Placement.status.in_(FINISHED), Placement.start_date, Placement.id)
         )
+        # The caseworker's work queue links here with ?vis=<queue> for one queue's placements.
+        queue = arg_choice("vis", PLACEMENT_QUEUES) if side == "caseworker" else ""
+        if queue:
+            stmt = stmt.where(placement_condition(queue, date.today()))
         page = paginate(stmt, per_page=PER_PAGE)
         return render_template(
             "placements/list.html",
             page=page,
             endpoint=f"{side}.placement",
             list_endpoint=f"{side}.placements",
+            queue=queue,
+            queue_label=PLACEMENT_QUEUES.get(queue),
         )
 
     @bp.route("/praksis/<int:placement_id>", endpoint="placement")
@@ -109,6 +143,10 @@ def add_placement_routes(bp, side: str, owner_column) -> None:
 
 
 def placement_page(placement: Placement, side: str):
+    card = None
+    if placement.suggestion and side == "employer":
+        card = proposal_card(placement.suggestion)
+        record_contact_shown(card, placement.suggestion)
     end_form = EndPlacementForm()
     start_form = StartPlacementForm()
     follow_form = FollowUpForm(follow_up_date=placement.follow_up_date)
@@ -122,9 +160,7 @@ def placement_page(placement: Placement, side: str):
         follow_form=follow_form,
         status_labels=placement_service.STATUS_LABELS,
         outcomes=placement_service.OUTCOMES,
-        card=proposal_card(placement.suggestion)
-        if placement.suggestion and side == "employer"
-        else None,
+        card=card,
     )
 
 

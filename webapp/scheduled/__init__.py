@@ -15,6 +15,7 @@ SCHEDULE = (
     ("reminders", "0 7 * * *", jobs.run_reminders, (), "flask reminders run"),
     ("refit", "30 2 * * *", jobs.rebuild_model, ("scheduled",), "flask match rebuild"),
     ("retention", "15 3 * * *", jobs.run_retention, (), "flask retention run"),
+    ("webhooks", "* * * * *", jobs.deliver_due_webhooks, (), "flask webhooks deliver"),
 )
 
 CRON_LINES = tuple(

@@ -63,6 +63,20 @@ def run_retention() -> list:
     return _in_app(lambda: list(retention.run().candidates))
 
 
+def deliver_webhooks(delivery_ids: list[int]) -> list:
+    """Send these webhook deliveries now (queued right after the commit that made them)."""
+    from webapp.services import webhooks
+
+    return _in_app(lambda: [webhooks.deliver(i) for i in delivery_ids])
+
+
+def deliver_due_webhooks() -> dict:
+    """Send every webhook delivery that is due: retries, and any a crash left behind."""
+    from webapp.services import webhooks
+
+    return _in_app(webhooks.deliver_due)
+
+
 def enqueue(func, *args) -> str:
     """Queue ``func(*args)`` on the app's queue; return the job id."""
     from redis import Redis

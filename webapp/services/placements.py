@@ -7,20 +7,16 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload
 
 from webapp.extensions import db
 from webapp.models import (
-    Candidate,
     Placement,
     PlacementOutcome,
     PlacementStatus,
     Role,
-    Suggestion,
-    SuggestionStatus,
     User,
 )
-from webapp.services import audit, matchmaking, notifications
+from webapp.services import audit, matchmaking, notifications, pseudonyms, webhooks
 from webapp.services.errors import DomainError, NotAllowed
 
 STARTING_SOON_DAYS = 3
@@ -122,6 +118,7 @@ def change_state(
         outcome=outcome,
         **extra,
     )
+    webhooks.placement_changed(placement)
     db.session.commit()
     if action in ENDINGS:  # the place is free again
         matchmaking.refresh_after_save(slot=placement.slot)
@@ -163,7 +160,7 @@ def send_reminders(today: date | None = None) -> dict[str, int]:
             notifications.employer_users(placement.slot),
             "placement_starting_employer",
             link=notifications.link("employer.placement", placement_id=placement.id),
-            number=placement.suggestion_id or placement.id,
+            number=pseudonyms.of_placement(placement),
             slot=placement.slot.title,
             start=placement.start_date.isoformat(),
         )
@@ -183,41 +180,3 @@ def send_reminders(today: date | None = None) -> dict[str, int]:
         )
     db.session.commit()
     return {"starting": len(starting), "follow_ups": len(follow_ups)}
-
-
-def caseworker_attention(organisation_id: int, today: date | None = None, limit: int = 10) -> dict:
-    """What needs a caseworker's attention: answers due, starts, follow-ups, missing outcomes."""
-    today = today or date.today()
-    own = (Candidate.organisation_id == organisation_id,)
-
-    def placements_where(*conditions):
-        return db.session.scalars(
-            select(Placement)
-            .join(Candidate, Candidate.id == Placement.candidate_id)
-            .options(contains_eager(Placement.candidate), joinedload(Placement.slot))
-            .where(*own, *conditions)
-            .order_by(Placement.start_date)
-            .limit(limit)
-        ).all()
-
-    return {
-        "answers_due": db.session.scalars(
-            select(Suggestion)
-            .join(Candidate, Candidate.id == Suggestion.candidate_id)
-            .options(contains_eager(Suggestion.candidate), joinedload(Suggestion.slot))
-            .where(*own, Suggestion.status == SuggestionStatus.PROPOSED)
-            .order_by(Suggestion.answer_due)
-            .limit(limit)
-        ).all(),
-        "starting": placements_where(
-            Placement.status == PlacementStatus.PLANNED,
-            Placement.start_date <= today + timedelta(days=14),
-        ),
-        "follow_ups": placements_where(
-            Placement.status == PlacementStatus.ACTIVE,
-            Placement.follow_up_date <= today + timedelta(days=7),
-        ),
-        "outcomes_missing": placements_where(
-            Placement.status == PlacementStatus.ACTIVE, Placement.end_date < today
-        ),
-    }

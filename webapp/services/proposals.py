@@ -25,12 +25,13 @@ from webapp.models import (
     User,
     utcnow,
 )
-from webapp.services import audit, live_matching, matchmaking, notifications
+from webapp.services import audit, live_matching, matchmaking, notifications, webhooks
 from webapp.services.capacity import taken_places
 from webapp.services.errors import DomainError, NotAllowed
 from webapp.services.limits import DATE_MAX, DATE_MIN
 
 ANSWER_DAYS = 7
+EMPLOYER_NOTE_MAX = 500
 REMIND_DAYS_BEFORE = 2
 
 REJECT_REASONS = {
@@ -115,8 +116,17 @@ def reject(user: User, suggestion: Suggestion, reason_code: str | None, reason: 
     db.session.commit()
 
 
-def propose(user: User, suggestion: Suggestion, *, answer_days: int = ANSWER_DAYS) -> None:
-    """Send an approved match to the employer: only with the candidate's consent in force."""
+def propose(
+    user: User,
+    suggestion: Suggestion,
+    *,
+    answer_days: int = ANSWER_DAYS,
+    employer_note: str | None = None,
+) -> None:
+    """Send an approved match to the employer: only with the candidate's consent in force.
+
+    ``employer_note`` is the caseworker's short note for the employer, shown on the card.
+    """
     _require_caseworker_of(user, suggestion)
     _require_status(suggestion, SuggestionStatus.APPROVED)
     candidate, slot = suggestion.candidate, suggestion.slot
@@ -126,7 +136,13 @@ def propose(user: User, suggestion: Suggestion, *, answer_days: int = ANSWER_DAY
         raise DomainError(live_matching.blocker_text(blockers))
     if not candidate.has_consent:
         raise DomainError(_("Kandidaten har ikke gitt samtykke. Registrer samtykke først."))
+    note = (employer_note or "").strip()
+    if len(note) > EMPLOYER_NOTE_MAX:
+        raise DomainError(
+            _("Notatet kan være høyst %(n)d tegn.", n=EMPLOYER_NOTE_MAX), "employer_note"
+        )
     suggestion.status = SuggestionStatus.PROPOSED
+    suggestion.employer_note = note or None
     suggestion.proposed_at, suggestion.proposed_by_id = utcnow(), user.id
     suggestion.answer_due = date.today() + timedelta(days=answer_days)
     audit.record(user, "suggestion.proposed", suggestion, answer_due=str(suggestion.answer_due))
@@ -247,6 +263,8 @@ def accept(user: User, suggestion: Suggestion, start_date: date | None = None) -
         db.session.flush()
         audit.record(user, "suggestion.accepted", suggestion, placement=placement.id)
         audit.record(user, "placement.created", placement)
+        webhooks.proposal_answered(suggestion, "accepted", placement)
+        webhooks.placement_changed(placement)
         notifications.notify(
             notifications.caseworker_users(candidate),
             "proposal_accepted",
@@ -277,6 +295,7 @@ def _answer_no(user: User | None, suggestion: Suggestion, code: str, text: str) 
     suggestion.answer_reason_code, suggestion.answer_reason = code, text
     _remember_versions(suggestion)
     audit.record(user, "suggestion.declined", suggestion, reason_code=code, reason=text)
+    webhooks.proposal_answered(suggestion, "declined" if code != EXPIRED else "expired")
     notifications.notify(
         notifications.caseworker_users(suggestion.candidate),
         "proposal_declined" if code != EXPIRED else "proposal_expired",

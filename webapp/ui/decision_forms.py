@@ -8,7 +8,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from webapp.services.placements import OUTCOMES
-from webapp.services.proposals import DECLINE_REASONS, REJECT_REASONS
+from webapp.services.proposals import DECLINE_REASONS, EMPLOYER_NOTE_MAX, REJECT_REASONS
 from webapp.ui.forms import INVALID_CHOICE, BaseForm, DayField, max_length
 
 
@@ -35,6 +35,19 @@ def _reason_form(question, reasons: dict) -> type[BaseForm]:
 
 RejectForm = _reason_form(_l("Hvorfor passer ikke forslaget?"), REJECT_REASONS)
 DeclineForm = _reason_form(_l("Hvorfor takker dere nei?"), DECLINE_REASONS)
+
+
+class ProposeForm(BaseForm):
+    """Sending a match to the employer, with a short note for them."""
+
+    employer_note = TextAreaField(
+        _l("Kort notat til arbeidsgiveren"),
+        validators=[Optional(), max_length(EMPLOYER_NOTE_MAX)],
+        description=_l(
+            "Valgfritt. Hvorfor passer kandidaten? Ikke skriv navn, diagnoser eller annet "
+            "arbeidsgiveren ikke trenger."
+        ),
+    )
 
 
 class AcceptForm(BaseForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import g
+from flask_babel import format_decimal, format_percent
 
 from webapp.admin.forms import organisation_kind_choices
 from webapp.extensions import db
@@ -43,6 +44,18 @@ def norwegian_date(value) -> str:
     return value.strftime("%d.%m.%Y") if value else "–"
 
 
+def percent(value) -> str:
+    """0.6 → "60 %" (bokmål) or "60%" (English), rounded to whole percent."""
+    return "–" if value is None else format_percent(value)
+
+
+def decimal(value, digits: int = 1) -> str:
+    """2.14 → "2,1" (bokmål) or "2.1" (English); whole numbers without decimals."""
+    if value is None:
+        return "–"
+    return format_decimal(value, format="#,##0." + "#" * digits)
+
+
 def organisation_kind_label(kind: str) -> str:
     return next((str(c.label) for c in organisation_kind_choices() if c.value == kind), kind)
 
@@ -57,7 +70,14 @@ def local_time(moment) -> str:
 def register(app) -> None:
     app.jinja_env.filters["date"] = norwegian_date
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["oslo_time"] = local_time  # the older name, same rendering
+    app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["decimal"] = decimal
+    from webapp.services import pseudonyms
+
     app.jinja_env.globals.update(
+        suggestion_pseudonym=pseudonyms.of_suggestion,
+        placement_pseudonym=pseudonyms.of_placement,
         slot_kind_label=slot_kind_label,
         level_label=level_label,
         placement_status_label=placement_status_label,

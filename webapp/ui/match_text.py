@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models import Adaptation, Occupation, Skill
-from webapp.ui.labels import level_label, slot_kind_label
+from webapp.ui.labels import decimal, level_label, percent, slot_kind_label
 
 FACTOR_LABELS = {
     "text_similarity": _l("Tekstlikhet"),
@@ -23,11 +23,8 @@ FACTOR_LABELS = {
 
 
 def _number(value) -> str:
-    """37.0 → "37", 3.14 → "3,1": whole numbers plain, others with a Norwegian decimal comma."""
-    if value is None:
-        return "–"
-    number = float(value)
-    return str(int(number)) if number.is_integer() else f"{number:.1f}".replace(".", ",")
+    """37.0 → "37", 3.14 → "3,1" (bokmål) or "3.1" (English); a dash for none."""
+    return "–" if value is None else decimal(float(value))
 
 
 def _date(value) -> str:
@@ -58,7 +55,7 @@ def reason_text(reason: dict) -> str | None:
     key, p = reason.get("key"), reason.get("params", {})
     if key == "similar_text":
         terms = ", ".join(p.get("terms", []))
-        return _("Teksten ligner (%(pct)d %%)", pct=round(100 * p.get("similarity", 0))) + (
+        return _("Teksten ligner (%(pct)s)", pct=percent(p.get("similarity", 0))) + (
             f": {terms}" if terms else ""
         )
     if key == "shared_skills":
@@ -124,5 +121,72 @@ def explanation(reasons: list) -> list[str]:
     return [text for text in (reason_text(r) for r in reasons or []) if text]
 
 
-def factor_rows(factors: dict) -> list[tuple[str, float]]:
-    return [(str(FACTOR_LABELS.get(name, name)), value) for name, value in (factors or {}).items()]
+def headline(reasons: list) -> str | None:
+    """The one reason said first: the strongest positive reason (the engine sorts them)."""
+    for reason in reasons or []:
+        if reason.get("key") in POSITIVE:
+            return reason_text(reason)
+    return None
+
+
+#: Reasons for a match (the engine lists them strongest first); the rest say what is missing.
+POSITIVE = (
+    "occupation_match",
+    "occupation_concept",
+    "shared_skills",
+    "similar_text",
+    "hours_fit",
+    "start_fit",
+    "distance",
+)
+
+
+def _distance_words(km: float, max_km) -> str:
+    if not max_km:
+        return _("%(km)s km", km=_number(km))
+    if km <= max_km / 2:
+        return _("%(km)s km – godt innenfor %(max)s km", km=_number(km), max=_number(max_km))
+    if km <= max_km:
+        return _("%(km)s km – innenfor %(max)s km", km=_number(km), max=_number(max_km))
+    return _("%(km)s km – over %(max)s km", km=_number(km), max=_number(max_km))
+
+
+def factor_lines(reasons: list, max_km=None) -> list[tuple[str, str]]:
+    """(factor, plain words) per factor the engine weighed: "Ønsket yrke" → "passer".
+
+    Read from the reasons, which carry the factors' own values (km, hours, shared skills), not
+    from the weighted contributions, which only make sense next to each other.
+    """
+    by_key = {r.get("key"): r.get("params", {}) for r in reasons or []}
+    lines = []
+    if "occupation_match" in by_key or "occupation_concept" in by_key:
+        lines.append((FACTOR_LABELS["occupation_match"], _("passer")))
+    shared, missing = by_key.get("shared_skills"), by_key.get("missing_skills")
+    if shared or missing:
+        have = (shared or {}).get("count", len((shared or {}).get("skills", [])))
+        lack = (missing or {}).get("count", len((missing or {}).get("skills", [])))
+        lines.append(
+            (FACTOR_LABELS["skill_overlap"], _("%(n)d av %(total)d", n=have, total=have + lack))
+        )
+    if "similar_text" in by_key:
+        similarity = by_key["similar_text"].get("similarity", 0)
+        lines.append((FACTOR_LABELS["text_similarity"], percent(similarity)))
+    for key, good in (("hours_fit", True), ("hours_differ", False)):
+        if key in by_key:
+            p = by_key[key]
+            words = _(
+                "%(c)s t mot %(s)s t per uke",
+                c=_number(p.get("candidate_hours")),
+                s=_number(p.get("slot_hours")),
+            )
+            verdict = _("passer") if good else _("ulik")
+            lines.append((FACTOR_LABELS["hours_fit"], f"{words} – {verdict}"))
+    for key, good in (("start_fit", True), ("start_differs", False)):
+        if key in by_key:
+            day = _date(by_key[key].get("start_date"))
+            verdict = _("passer") if good else _("passer dårlig")
+            lines.append((FACTOR_LABELS["start_fit"], f"{day} – {verdict}"))
+    if "distance" in by_key and by_key["distance"].get("distance_km") is not None:
+        km = float(by_key["distance"]["distance_km"])
+        lines.append((FACTOR_LABELS["distance_decay"], _distance_words(km, max_km)))
+    return [(str(label), text) for label, text in lines]

@@ -3,15 +3,15 @@
 The admin's audit log filters by action or by person, newest first: (action, at) and
 (actor_id, at) serve both the condition and the order, and replace the single-column indexes.
 
-Revision ID: 0010_organisation_status
-Revises: 0009_indexes_for_pages
+Revision ID: 0012_organisation_status
+Revises: 0011_employer_note
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_organisation_status"
-down_revision = "0009_indexes_for_pages"
+revision = "0012_organisation_status"
+down_revision = "0011_employer_note"
 branch_labels = None
 depends_on = None
 
