@@ -50,6 +50,7 @@ ACTIONS = {
     "candidate.archived": _l("Arkiverte en kandidat"),
     "candidate.viewed": _l("Så på en kandidat"),
     "candidate.card_viewed": _l("Så på et kandidatkort"),
+    "candidate.contact_shown": _l("Fikk se kandidatens kontaktopplysninger"),
     "candidate.exported": _l("Hentet ut en kandidats data (innsyn)"),
     "candidate.imported": _l("Importerte kandidater"),
     # suggestions, proposals and placements
@@ -84,6 +85,9 @@ ACTIONS = {
     "api_token.created": _l("Opprettet en API-nøkkel"),
     "api_token.revoked": _l("Trakk tilbake en API-nøkkel"),
     "api.call": _l("Kalte API-et"),
+    "webhook.created": _l("La til en webhook-mottaker"),
+    "webhook.deleted": _l("Fjernet en webhook-mottaker"),
+    "webhook.resent": _l("Sendte en webhook-levering på nytt"),
     "access.refused": _l("Ble nektet tilgang"),
 }
 
@@ -100,6 +104,7 @@ OBJECT_TYPES = {
     "school_profile": _l("Skoleprofil"),
     "partnership": _l("Skolesamarbeid"),
     "api_token": _l("API-nøkkel"),
+    "webhook_endpoint": _l("Webhook-mottaker"),
     "route": _l("Side"),
     "system": _l("Systemet"),
 }
