@@ -25,6 +25,9 @@ def create_app(config: dict | None = None) -> Flask:
     register_request_hooks(app)
     register_errorhandlers(app)
     register_commands(app)
+    from webapp import ops
+
+    ops.init_app(app)  # request ids, JSON logs, /readyz, /metrics, doctor, backups
     logging.getLogger("arbeidsbro").setLevel(logging.INFO)
     # Commands (``flask db upgrade``, ``flask seed``…) need no model, and may run before the
     # tables exist; a web worker loads it as it starts.

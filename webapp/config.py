@@ -82,6 +82,15 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Arbeidsbro <ikke-svar@arbeidsbro.local>"),
+        # Operations (webapp/ops): JSON logs, who may read /metrics, where backups go
+        "LOG_JSON": _bool("ARBEIDSBRO_LOG_JSON"),
+        "METRICS_TOKEN": os.environ.get("ARBEIDSBRO_METRICS_TOKEN") or None,
+        "METRICS_ALLOW": tuple(
+            part.strip()
+            for part in os.environ.get("ARBEIDSBRO_METRICS_ALLOW", "").split(",")
+            if part.strip()
+        ),
+        "BACKUP_DIR": os.environ.get("ARBEIDSBRO_BACKUP_DIR") or None,
         "BABEL_DEFAULT_LOCALE": "nb",
         "LANGUAGES": ("nb", "en"),
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead, which expires on its own

@@ -28,8 +28,18 @@ def _in_app(work, *args):
         from webapp import create_app
 
         _app = create_app()
-    with _app.app_context():
-        return work(*args)
+    from rq import get_current_job
+
+    from webapp.ops.logs import job_request_id
+
+    job = get_current_job()
+    # The id of the request that queued the job, so its log lines can be followed here.
+    token = job_request_id.set(job.meta.get("request_id") if job else None)
+    try:
+        with _app.app_context():
+            return work(*args)
+    finally:
+        job_request_id.reset(token)
 
 
 def rebuild_model(trigger: str = "manual") -> dict:
@@ -82,9 +92,15 @@ def enqueue(func, *args) -> str:
     from redis import Redis
     from rq import Queue
 
+    from webapp.ops.logs import current_request_id
+
     queue = Queue(QUEUE, connection=Redis.from_url(current_app.config["REDIS_URL"]))
     job = queue.enqueue(
-        func, *args, job_timeout=JOB_TIMEOUT.get(func.__name__, 600), result_ttl=86400
+        func,
+        *args,
+        job_timeout=JOB_TIMEOUT.get(func.__name__, 600),
+        result_ttl=86400,
+        meta={"request_id": current_request_id()},
     )
     return job.id
 
