@@ -201,12 +201,17 @@ MATRIX = {
             "organisation_detail",
             "users",
             "audit_log",
+            "audit_log_csv",
+            "user_detail",
             "outgoing_mail",
             "export_figure",
         ]
     },
     "admin.organisation_approve": {**ADMIN, "admin": WRITE},
-    "admin.user_set_active": {**ADMIN, "admin": WRITE},
+    # GET: the confirmation page (deactivating); an approved organisation is not rejected.
+    "admin.user_set_active": ADMIN,
+    "admin.organisation_set_active": ADMIN,
+    "admin.organisation_reject": {**ADMIN, "admin": 302},
     "admin.rebuild_model": {**ADMIN, "admin": WRITE},
     "admin.model_card": ADMIN,
     # Allocation rounds: admins and caseworkers see them; admins and caseworker org admins
@@ -369,6 +374,7 @@ class World:
             "key": "funnel",
             "fmt": "csv",
             "number": 1,
+            "change": "deaktiver",
         }
 
 

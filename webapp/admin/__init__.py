@@ -1,3 +1,4 @@
 """The municipality's administration."""
 
-from webapp.admin import model_card  # noqa: F401 - adds the model card route to the blueprint
+# Each adds its routes to the blueprint in ``webapp.admin.routes``.
+from webapp.admin import audit, model_card, organisations, users  # noqa: F401

@@ -97,3 +97,31 @@ class DashboardFilterForm(BaseForm):
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError(_l("Til-datoen kan ikke være før fra-datoen."))
+
+
+class AuditFilterForm(BaseForm):
+    """The audit log's filters, read from the query string (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    actor = StringField(
+        _l("Hvem (navn eller e-post)"), validators=[Optional(), max_length(100)], default=""
+    )
+    organisation = SelectField(_l("Organisasjon"), coerce=_optional_int, default="")
+    action = SelectField(_l("Handling"), default="")
+    object_type = SelectField(_l("Objekt"), default="")
+    date_from = DateField(_l("Fra dato"), validators=[Optional(), _within_reason])
+    date_to = DateField(_l("Til dato"), validators=[Optional(), _within_reason])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("Til-datoen kan ikke være før fra-datoen."))
+
+
+class RejectOrganisationForm(BaseForm):
+    reason = TextAreaField(
+        _l("Begrunnelse"),
+        validators=[InputRequired(_l("Skriv hvorfor registreringen avvises.")), max_length(1000)],
+        description=_l("Sendes til virksomhetens brukere på e-post og i appen."),
+    )

@@ -25,6 +25,7 @@ from webapp.models import Candidate, Role
 from webapp.services import (
     candidate_records,
     candidate_search,
+    candidate_timeline,
     candidates,
     proposals,
     slot_search,
@@ -128,7 +129,7 @@ def candidate_detail(candidate_id: int):
     return render_template(
         "caseworker/candidate_detail.html",
         candidate=candidate,
-        history=candidate_records.history(candidate),
+        history=candidate_timeline.timeline(candidate),
         suggestions=candidate_records.suggestions_of(candidate),
         placements=candidate_records.placements_of(candidate),
         actions=candidates.allowed_actions(candidate),

@@ -41,4 +41,4 @@ class ApiToken(db.Model):
         return scope in self.scope_list
 
     def is_usable(self, now: datetime) -> bool:
-        return self.revoked_at is None and self.expires_at > now and self.user.active
+        return self.revoked_at is None and self.expires_at > now and self.user.is_active

@@ -7,7 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -46,6 +47,12 @@ class Organisation(TimestampMixin, db.Model):
     org_number: Mapped[str | None] = mapped_column(String(9), unique=True)
     municipality: Mapped[str] = mapped_column(String(100), default="")
     approved_at: Mapped[datetime | None]
+    # A refused self-registration keeps its users (they can log in and read why); approving it
+    # later clears the refusal.
+    rejected_at: Mapped[datetime | None]
+    rejection_reason: Mapped[str] = mapped_column(Text, default="")
+    # A deactivated organisation's users cannot log in and its slots are not suggested.
+    active: Mapped[bool] = mapped_column(default=True)
     open_to_schools: Mapped[bool] = mapped_column(default=False)
     description: Mapped[str] = mapped_column(Text, default="")
     contact_name: Mapped[str] = mapped_column(String(200), default="")
@@ -62,6 +69,16 @@ class Organisation(TimestampMixin, db.Model):
     @property
     def is_approved(self) -> bool:
         return self.approved_at is not None
+
+    @hybrid_property
+    def in_service(self) -> bool:
+        """Approved and not deactivated: its open slots are shown and suggested."""
+        return self.approved_at is not None and self.active
+
+    @in_service.inplace.expression
+    @classmethod
+    def _in_service_expression(cls):
+        return and_(cls.approved_at.is_not(None), cls.active.is_(True))
 
 
 def new_session_token() -> str:
@@ -93,7 +110,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
-        return self.active
+        return self.active and self.organisation.active
 
     @property
     def has_accepted_invite(self) -> bool:

@@ -36,7 +36,7 @@ def authenticate(email: str, password: str, *, address: str = "") -> User | None
     if not verify_password(user.password_hash if user else None, password):
         _audit_failed_login(user, email, address, "wrong_password")
         return None
-    if not user.active:
+    if not user.is_active:
         _audit_failed_login(user, email, address, "inactive")
         return None
     user.last_login_at = utcnow()
@@ -202,7 +202,7 @@ def check_invite(token: str) -> InviteCheck:
     except BadSignature:
         return InviteCheck(None, _("Invitasjonslenken er ugyldig."))
     user = db.session.get(User, data.get("user"))
-    if user is None or not user.active:
+    if user is None or not user.is_active:
         return InviteCheck(None, _("Invitasjonslenken er ugyldig."))
     if user.password_hash is not None or user.session_token != data.get("token"):
         return InviteCheck(None, _("Invitasjonen er allerede brukt. Logg inn i stedet."))
@@ -290,16 +290,6 @@ def create_organisation(actor: User | None, **fields) -> Organisation:
     audit.record(actor, "organisation.created", organisation)
     db.session.commit()
     return organisation
-
-
-def approve_organisation(actor: User, organisation: Organisation) -> None:
-    if not is_system_admin(actor):
-        raise NotAllowed(_("Bare administratorer kan godkjenne organisasjoner."))
-    if organisation.approved_at is not None:
-        raise DomainError(_("Organisasjonen er allerede godkjent."))
-    organisation.approved_at = utcnow()
-    audit.record(actor, "organisation.approved", organisation)
-    db.session.commit()
 
 
 def _check_password(password: str, email: str, *, field: str) -> None:

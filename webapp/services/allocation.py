@@ -85,7 +85,7 @@ def may_view(user: User) -> bool:
 def caseworker_organisations() -> list[Organisation]:
     return db.session.scalars(
         select(Organisation)
-        .where(Organisation.kind.in_(CASEWORKER_KINDS), Organisation.approved_at.is_not(None))
+        .where(Organisation.kind.in_(CASEWORKER_KINDS), Organisation.in_service)
         .order_by(Organisation.name)
     ).all()
 

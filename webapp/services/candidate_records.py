@@ -17,19 +17,6 @@ from webapp.models import AuditEvent, Candidate, Placement, Slot, Suggestion, Us
 from webapp.services import audit
 from webapp.services.candidates import require_may_see
 
-HISTORY_LIMIT = 50
-
-
-def history(candidate: Candidate, limit: int = HISTORY_LIMIT) -> list[AuditEvent]:
-    """Audit events about the candidate, newest first."""
-    return list(
-        db.session.scalars(
-            _history_statement(candidate)
-            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .limit(limit)
-        )
-    )
-
 
 def _history_statement(candidate: Candidate):
     return (

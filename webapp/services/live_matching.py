@@ -67,7 +67,7 @@ def slot_blockers(slot: Slot, taken: int | None = None) -> list[str]:
         return ["slot_closed"]
     if slot.status == SlotStatus.PAUSED:
         return ["slot_paused"]
-    if slot.status != SlotStatus.OPEN or slot.organisation.approved_at is None:
+    if slot.status != SlotStatus.OPEN or not slot.organisation.in_service:
         return ["slot_not_open"]
     if taken is None:
         taken = taken_places([slot.id]).get(slot.id, 0)

@@ -86,7 +86,7 @@ def to_engine_slot(slot: Slot, taken: int = 0) -> matching.Slot:
         start_date=slot.start_date,
         free_capacity=max(slot.capacity - taken, 0),
         adaptations=frozenset(a.code for a in slot.adaptations),
-        is_open=slot.status == SlotStatus.OPEN and slot.organisation.approved_at is not None,
+        is_open=slot.status == SlotStatus.OPEN and slot.organisation.in_service,
     )
 
 
@@ -112,7 +112,7 @@ def open_slots() -> list[Slot]:
     return db.session.scalars(
         slot_query()
         .join(Slot.organisation)
-        .where(Slot.status == SlotStatus.OPEN, Organisation.approved_at.is_not(None))
+        .where(Slot.status == SlotStatus.OPEN, Organisation.in_service)
         .order_by(Slot.id)
     ).all()
 
@@ -132,7 +132,7 @@ def active_candidates() -> list[Candidate]:
 
 def slot_is_indexed(slot: Slot) -> bool:
     """Whether the model holds this slot (open and published; a full one too, never suggested)."""
-    return slot.status == SlotStatus.OPEN and slot.organisation.approved_at is not None
+    return slot.status == SlotStatus.OPEN and slot.organisation.in_service
 
 
 def candidate_is_indexed(candidate: Candidate) -> bool:

@@ -59,6 +59,20 @@ def _texts() -> dict[str, tuple[str, str]]:
             _("Tid for oppfølging"),
             _("Praksisplassen for %(candidate)s i «%(slot)s» skal følges opp %(date)s."),
         ),
+        "organisation_approved": (
+            _("%(name)s er godkjent"),
+            _(
+                "Kommunen har godkjent %(name)s i Arbeidsbro. Plassene dere legger ut, blir nå "
+                "synlige for veiledere."
+            ),
+        ),
+        "organisation_rejected": (
+            _("Registreringen av %(name)s er avvist"),
+            _(
+                "Kommunen har avvist registreringen av %(name)s i Arbeidsbro. Begrunnelse: "
+                "%(reason)s"
+            ),
+        ),
         **school_texts(),
         **agreement_texts(),
     }

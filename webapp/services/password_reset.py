@@ -41,7 +41,7 @@ def reset_token(user: User) -> str:
 def request_reset(email: str) -> None:
     """E-mail a reset link when the address belongs to an active user with a password."""
     user = accounts.find_user_by_email(accounts.normalise_email(email or ""))
-    if user is None or not user.active or user.password_hash is None:
+    if user is None or not user.is_active or user.password_hash is None:
         return
     link = (current_app.config["BASE_URL"] or "") + notifications.link(
         "auth.reset_password", token=reset_token(user)
@@ -75,7 +75,7 @@ def check_token(token: str) -> ResetCheck:
     except BadSignature:
         return ResetCheck(None, _("Lenken er ugyldig. Be om en ny."))
     user = db.session.get(User, data.get("user")) if isinstance(data, dict) else None
-    if user is None or not user.active or user.password_hash is None:
+    if user is None or not user.is_active or user.password_hash is None:
         return ResetCheck(None, _("Lenken er ugyldig. Be om en ny."))
     if data.get("password") != _fingerprint(user):
         return ResetCheck(None, _("Lenken er allerede brukt. Be om en ny om du trenger det."))

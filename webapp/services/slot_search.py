@@ -70,12 +70,10 @@ def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def visible_condition():
-    """Open slots of approved organisations: the only slots anyone but the employer sees."""
+    """Open slots of approved, active organisations: the only slots anyone but the employer sees."""
     return and_(
         Slot.status == SlotStatus.OPEN,
-        exists().where(
-            Organisation.id == Slot.organisation_id, Organisation.approved_at.is_not(None)
-        ),
+        exists().where(Organisation.id == Slot.organisation_id, Organisation.in_service),
     )
 
 

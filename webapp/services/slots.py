@@ -39,7 +39,7 @@ TRANSITIONS = {
 
 
 def is_visible_to_others(slot: Slot) -> bool:
-    return slot.status == SlotStatus.OPEN and slot.organisation.approved_at is not None
+    return slot.status == SlotStatus.OPEN and slot.organisation.in_service
 
 
 def _require_employer_of(user: User, organisation_id: int) -> None:

@@ -8,6 +8,7 @@ from flask_babel import format_decimal, format_percent
 from webapp.admin.forms import organisation_kind_choices
 from webapp.extensions import db
 from webapp.models import LanguageLevel, SlotKind
+from webapp.services.audit_labels import action_label, object_type_label
 
 
 def _labels(model) -> dict[str, str]:
@@ -59,8 +60,17 @@ def organisation_kind_label(kind: str) -> str:
     return next((str(c.label) for c in organisation_kind_choices() if c.value == kind), kind)
 
 
+def local_time(moment) -> str:
+    """A stored (naive UTC) time as Norwegian local time (summer time too), in the reader's way."""
+    from webapp.services.audit_log import local_time as format_local
+
+    return format_local(moment) if moment else "–"
+
+
 def register(app) -> None:
     app.jinja_env.filters["date"] = norwegian_date
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["oslo_time"] = local_time  # the older name, same rendering
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["decimal"] = decimal
     from webapp.services import pseudonyms
@@ -74,4 +84,6 @@ def register(app) -> None:
         suggestion_status_label=suggestion_status_label,
         organisation_kind_label=organisation_kind_label,
         organisation_kind_choices=organisation_kind_choices,
+        action_label=action_label,
+        object_type_label=object_type_label,
     )

@@ -112,7 +112,7 @@ def _open_employers() -> list[_Employer]:
         select(Organisation)
         .where(
             Organisation.kind == OrganisationKind.EMPLOYER,
-            Organisation.approved_at.is_not(None),
+            Organisation.in_service,
             Organisation.open_to_schools.is_(True),
         )
         .order_by(Organisation.id)

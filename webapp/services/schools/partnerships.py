@@ -183,7 +183,7 @@ def send_requests(
         if (
             employer is None
             or employer.kind != OrganisationKind.EMPLOYER
-            or not employer.is_approved
+            or not employer.in_service
         ):
             raise DomainError(_("Ukjent bedrift."), "employers")
         if not employer.open_to_schools:

@@ -89,7 +89,9 @@ def headline() -> dict:
 
     return {
         "organisations_pending": count(
-            select(func.count()).select_from(Organisation).where(Organisation.approved_at.is_(None))
+            select(func.count())
+            .select_from(Organisation)
+            .where(Organisation.approved_at.is_(None), Organisation.rejected_at.is_(None))
         ),
         "slots_open": count(
             select(func.count()).select_from(Slot).where(Slot.status == SlotStatus.OPEN)
