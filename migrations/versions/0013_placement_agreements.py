@@ -3,15 +3,15 @@
 Four new tables; nothing existing is altered (placements made before this have no agreement
 until someone opens it, see webapp/services/agreements.py).
 
-Revision ID: 0012_placement_agreements
-Revises: 0011_employer_note
+Revision ID: 0013_placement_agreements
+Revises: 0012_organisation_status
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_placement_agreements"
-down_revision = "0011_employer_note"
+revision = "0013_placement_agreements"
+down_revision = "0012_organisation_status"
 branch_labels = None
 depends_on = None
 
