@@ -5,12 +5,21 @@ from __future__ import annotations
 
 import re
 
+from factories import approve_agreement
 from playwright.sync_api import expect
 from sqlalchemy import select
-from test_smoke import log_in
+from test_smoke import DEMO_LOGINS, log_in
 
 from webapp.extensions import db
-from webapp.models import Candidate, Organisation, Slot, Suggestion, SuggestionStatus
+from webapp.models import (
+    Candidate,
+    Organisation,
+    Placement,
+    Slot,
+    Suggestion,
+    SuggestionStatus,
+    User,
+)
 from webapp.services import pseudonyms
 
 
@@ -20,7 +29,8 @@ def _pseudonym(app, suggestion_id: int) -> str:
 
 
 def _a_pair_for_the_demo_employer(app) -> tuple[int, int, str]:
-    """A suggested pair: a consenting NAV candidate and an Ahus slot (the demo employer)."""
+    """A suggested pair: a consenting NAV candidate and an Ahus slot (the demo employer) of a
+    kind that needs an agreement (not a school placement)."""
     with app.app_context():
         rows = db.session.scalars(
             select(Suggestion)
@@ -32,12 +42,28 @@ def _a_pair_for_the_demo_employer(app) -> tuple[int, int, str]:
                 Suggestion.status == SuggestionStatus.SUGGESTED,
                 Candidate.consent_at.is_not(None),
                 Candidate.reference_code.startswith("NAV"),
+                Slot.kind != "school_placement",  # a kind that needs the agreement signed
             )
             .order_by(Suggestion.score.desc())
         ).all()
         assert rows, "the demo should give Ahus suggestions for NAV candidates"
         suggestion = rows[0]
         return suggestion.id, suggestion.candidate_id, suggestion.slot.title
+
+
+def _sign_off_the_agreement(app, suggestion_id: int) -> None:
+    """Every signature on the placement's agreement (its own journey, page by page, is
+    test_agreement_journey.py): this journey goes on to the start."""
+    with app.test_request_context():
+        placement = db.session.scalars(
+            select(Placement).where(Placement.suggestion_id == suggestion_id)
+        ).one()
+        employer, caseworker = (
+            db.session.scalars(select(User).where(User.email == DEMO_LOGINS[role][0])).one()
+            for role in ("employer", "caseworker")
+        )
+        approve_agreement(placement, employer, caseworker)
+        db.session.remove()
 
 
 def test_caseworker_and_employer_take_a_match_to_a_completed_placement(
@@ -82,7 +108,10 @@ def test_caseworker_and_employer_take_a_match_to_a_completed_placement(
     expect(employer.get_by_text("Dere har takket ja.")).to_be_visible()
     expect(employer.locator("#contact")).to_contain_text("Avtal oppstarten med veilederen")
     check_accessibility(employer)
-    # The demo's slots start in 2027: starting today is early, and says why (issue: hardening).
+    # The placement starts only once the agreement is approved; the demo's slots start in 2027:
+    # starting today is early, and says why (issue: hardening).
+    _sign_off_the_agreement(live_app, suggestion_id)
+    employer.reload()
     employer.get_by_role("button", name="Marker som startet").click()
     expect(employer.get_by_text("Skriv hvorfor den starter tidligere.")).to_be_visible()
     employer.get_by_label("Hvorfor starter praksisplassen før startdatoen?").fill(

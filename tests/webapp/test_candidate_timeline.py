@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from factories import PASSWORD, make_candidate, make_organisation, make_slot, make_user
+from factories import (
+    PASSWORD,
+    approve_agreement,
+    make_candidate,
+    make_organisation,
+    make_slot,
+    make_user,
+)
 from sqlalchemy import select, update
 
 from webapp.models import AuditEvent, OrganisationKind, Suggestion
@@ -56,6 +63,7 @@ def _journey(app, db):
         proposals.approve(caseworker, day)
         proposals.propose(caseworker, day)
         placement = proposals.accept(employer, day)
+        approve_agreement(placement, employer, caseworker)
         placements.change_state(caseworker, placement, "start", today=placement.start_date)
         placements.change_state(employer, placement, "complete", outcome="employment")
         candidates.withdraw_consent(caseworker, candidate)

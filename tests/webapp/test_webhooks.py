@@ -11,7 +11,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from factories import PASSWORD, make_user
+from factories import PASSWORD, approve_agreement, make_user
 from sqlalchemy import func, select
 from support import submit
 from test_proposals import World
@@ -121,6 +121,7 @@ def test_an_accepted_proposal_reaches_both_organisations_signed(world, db, recei
 def test_placement_state_changes_and_declines_are_sent(world, db, receiver):
     endpoint_for(world.nav, receiver.url)
     placement = accepted(world, db)
+    approve_agreement(placement, world.employer, world.caseworker)
     placements.change_state(world.caseworker, placement, "start", early_start_reason="Klar nå")
     webhooks.deliver_due()
     statuses = [e["data"]["status"] for e in receiver.events() if e["event"] == PLACEMENT_CHANGED]

@@ -88,6 +88,17 @@ ACTIONS = {
     "webhook.created": _l("La til en webhook-mottaker"),
     "webhook.deleted": _l("Fjernet en webhook-mottaker"),
     "webhook.resent": _l("Sendte en webhook-levering på nytt"),
+    # placement agreements
+    "agreement.created": _l("Opprettet en avtale om praksisplass"),
+    "agreement.edited": _l("Endret en avtale"),
+    "agreement.voided": _l("Signaturene på en avtale ble ugyldige etter en endring"),
+    "agreement.signed": _l("Signerte en avtale"),
+    "agreement.approved": _l("Godkjente en avtale"),
+    "agreement.link_created": _l("Laget en bekreftelseslenke til kandidaten"),
+    "agreement.reminded": _l("Påminnelse om avtale som ikke er signert"),
+    "agreement.viewed": _l("Så en avtale"),
+    "agreement.printed": _l("Skrev ut en avtale"),
+    "agreement.downloaded": _l("Lastet ned en avtale som PDF"),
     "access.refused": _l("Ble nektet tilgang"),
 }
 
@@ -105,6 +116,7 @@ OBJECT_TYPES = {
     "partnership": _l("Skolesamarbeid"),
     "api_token": _l("API-nøkkel"),
     "webhook_endpoint": _l("Webhook-mottaker"),
+    "agreement": _l("Avtale"),
     "route": _l("Side"),
     "system": _l("Systemet"),
 }
