@@ -46,9 +46,17 @@ def _a_pair_for_the_demo_employer(app) -> tuple[int, int, str]:
             )
             .order_by(Suggestion.score.desc())
         ).all()
-        assert rows, "the demo should give Ahus suggestions for NAV candidates"
-        suggestion = rows[0]
-        return suggestion.id, suggestion.candidate_id, suggestion.slot.title
+        # Pages name a suggestion's buttons by the slot's title: take one whose title is the
+        # only one of its kind among the candidate's suggestions, so a name means one card.
+        for suggestion in rows:
+            titles = db.session.scalars(
+                select(Slot.title)
+                .join(Suggestion, Suggestion.slot_id == Slot.id)
+                .where(Suggestion.candidate_id == suggestion.candidate_id)
+            ).all()
+            if titles.count(suggestion.slot.title) == 1:
+                return suggestion.id, suggestion.candidate_id, suggestion.slot.title
+        raise AssertionError("the demo should give Ahus suggestions for NAV candidates")
 
 
 def _sign_off_the_agreement(app, suggestion_id: int) -> None:
