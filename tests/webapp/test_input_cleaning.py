@@ -139,3 +139,33 @@ def test_slot_dates_outside_the_window_are_refused(client, employer, db, day):  
     assert response.status_code == 200
     assert "Velg en dato mellom 01.01.2000 og 31.12.2100." in response.get_data(as_text=True)
     assert db.session.scalars(select(Slot)).first() is None
+
+
+@pytest.mark.parametrize("typed", ["2027-08-15", "15.08.2027"])
+def test_a_date_is_read_from_the_picker_or_typed_the_norwegian_way(app, typed):
+    with app.test_request_context("/", method="POST", data={"day": typed}):
+        form = _Plain()
+        form.validate()
+        assert form.day.data == date(2027, 8, 15)
+
+
+def test_an_unreadable_date_names_the_format(app):
+    with app.test_request_context("/", method="POST", data={"day": "15/08/27"}):
+        form = _Plain()
+        assert not form.validate()
+        assert form.errors["day"] == ["Skriv en gyldig dato (dd.mm.åååå)."]
+
+
+@pytest.mark.parametrize(
+    ("language", "hint"),
+    [
+        ("nb", "Velg i kalenderen, eller skriv dd.mm.åååå (for eksempel 15.08.2027)."),
+        ("en", "Pick a date in the calendar, or type dd.mm.yyyy (for example 15.08.2027)."),
+    ],
+)
+def test_every_date_field_has_a_hint_in_the_users_language(client, employer, language, hint):  # noqa: F811
+    add_site(client)
+    submit(client, "/sprak", {"language": language}, form_url="/konto")
+    page = client.get("/arbeidsgiver/plasser/ny").get_data(as_text=True)
+    assert page.count(hint) == 2  # start and end
+    assert 'aria-describedby="start_date-hint"' in page

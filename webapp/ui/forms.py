@@ -38,6 +38,12 @@ def max_length(limit: int) -> Length:
 
 INVALID_CHOICE = _l("Velg bare blant alternativene som vises.")
 
+# Dates: the browser's date picker sends yyyy-mm-dd; a browser without one (or a person typing)
+# may send the Norwegian dd.mm.yyyy, so both are read, and every date field says so.
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
+DATE_HINT = _l("Velg i kalenderen, eller skriv dd.mm.åååå (for eksempel 15.08.2027).")
+INVALID_DATE = _l("Skriv en gyldig dato (dd.mm.åååå).")
+
 # render_kw for long lists: they get a search box (static/js/filter-select.js).
 FILTERABLE = {
     "data-filterable": "",
@@ -96,6 +102,10 @@ def bounded(field):
         field.validators = [_number_in_database_range, *field.validators]
     if isinstance(field, DateField | DateTimeField):
         field.validators = [_date_in_window, *field.validators]
+    if isinstance(field, DateField):
+        field.strptime_format = list(DATE_FORMATS)
+        field.invalid_value_message = field.invalid_value_message or INVALID_DATE
+        field.description = field.description or DATE_HINT
     return field
 
 
@@ -138,7 +148,7 @@ class DayField(DateField):
             super().process_formdata(valuelist)
         except ValueError as error:
             self.data = None
-            raise ValueError(_l("Skriv en gyldig dato (dd.mm.åååå).")) from error
+            raise ValueError(INVALID_DATE) from error
 
 
 class NewPasswordMixin:
