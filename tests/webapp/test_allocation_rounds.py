@@ -17,6 +17,7 @@ from webapp.models import (
     Suggestion,
     SuggestionStatus,
 )
+from webapp.models.base import utcnow
 from webapp.services import allocation, matchmaking
 from webapp.services.errors import DomainError
 
@@ -183,3 +184,34 @@ def test_starting_a_round_through_the_page_redirects_to_it_or_explains_why_not(m
         client, "/fordeling/ny", {**form, "start_month": "0001-13\x00"}, form_url="/fordeling/"
     )
     assert response.status_code == 422
+
+
+def test_a_refit_keeps_the_pairs_a_round_proposed(market, db, monkeypatch):
+    found = allocation.start_round(market.lead, allocation.RoundFilters(kind="work_training"))
+    # Each candidate's own top list is now one slot long, so a refit ranks the round's pairs out
+    # of most candidates' lists; the round chose them for the team, so they stay.
+    monkeypatch.setattr(matchmaking, "SUGGESTIONS_PER_PROFILE", 1)
+    matchmaking.rebuild()
+    pairs = db.session.scalars(
+        select(Suggestion).where(Suggestion.allocation_round_id == found.id)
+    ).all()
+    assert len(pairs) == found.totals["stored"] == 4
+    assert {pair.status for pair in pairs} == {SuggestionStatus.SUGGESTED}
+
+
+def test_a_candidate_who_withdrew_consent_takes_no_place_in_a_round(market, db):
+    from webapp.services import candidates as candidate_service
+
+    withdrawn = market.candidates[0]
+    withdrawn.consent_at = utcnow()
+    db.session.commit()
+    candidate_service.withdraw_consent(market.caseworker, withdrawn)
+    db.session.commit()
+    found = allocation.start_round(market.lead, allocation.RoundFilters(kind="work_training"))
+    pairs = db.session.scalars(
+        select(Suggestion).where(Suggestion.allocation_round_id == found.id)
+    ).all()
+    assert withdrawn.id not in {pair.candidate_id for pair in pairs}
+    assert found.totals["candidates"] == 4  # three of the four plus the one needing a ramp
+    assert found.totals["round"]["placed"] == 3
+    assert found.totals["already_decided"] == 0

@@ -163,6 +163,28 @@ def test_an_approved_pair_cannot_be_proposed_once_a_hard_rule_breaks(world, db, 
     assert db.session.get(Suggestion, suggestion.id).status == SuggestionStatus.APPROVED
 
 
+def _close_behind_the_refresh(world):
+    # As when the refresh is still queued for the worker: the pair is not yet marked obsolete.
+    _db.session.execute(update(Slot).where(Slot.id == world.slot.id).values(status="closed"))
+    _db.session.commit()
+    _db.session.expire_all()
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [(_fill, "Plassen er full"), (_close_behind_the_refresh, "Plassen er stengt")],
+    ids=["fill", "close"],
+)
+def test_a_pair_cannot_be_approved_once_a_hard_rule_breaks(world, db, block, message):
+    suggestion = pair(world)
+    block(world)
+    suggestion = db.session.get(Suggestion, suggestion.id)
+    assert suggestion.status == SuggestionStatus.SUGGESTED  # no refresh has run yet
+    with pytest.raises(DomainError, match=message):
+        proposals.approve(world.caseworker, suggestion)
+    assert db.session.get(Suggestion, suggestion.id).status == SuggestionStatus.SUGGESTED
+
+
 @pytest.mark.parametrize(("block", "message"), BLOCKS, ids=[b.__name__[1:] for b, _m in BLOCKS])
 def test_a_proposal_cannot_be_accepted_once_a_hard_rule_breaks(world, db, block, message):
     suggestion = pair(world)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from factories import PASSWORD, make_candidate, make_organisation, make_slot, make_user
 from sqlalchemy import select
 from support import submit
 
+import matching
 from webapp.models import ModelArtifact, OrganisationKind, Placement, Suggestion, utcnow
 from webapp.services import learning, matchmaking
 
@@ -106,3 +108,19 @@ def test_the_model_card_before_any_model_says_so(app, db):
     submit(client, "/logg-inn", {"email": admin.email, "password": PASSWORD})
     page = client.get("/admin/matchmodell/kort").get_data(as_text=True)
     assert "ikke bygget ennå" in page
+
+
+def test_decisions_never_change_the_factor_weights_behind_the_time_ordered_split(db, monkeypatch):
+    # The engine's own weight learning splits decisions at random; the web app leaves it off,
+    # so the hand weights are what the learned models are compared with. Were it on, this
+    # learner, which always "wins", would set the weights.
+    winner = {name: 1.0 / len(matching.FACTORS) for name in matching.FACTORS}
+    monkeypatch.setattr(
+        matching.learning, "learn_weights", lambda *a, **k: (winner, {"used": "learned"})
+    )
+    _history(80)
+    make_slot(title="Lager")
+    matchmaking.rebuild()
+    summary = _summary(db)
+    assert summary["weights_source"] == "hand"
+    assert summary["weights"] == pytest.approx(matching.HAND_WEIGHTS)

@@ -31,7 +31,6 @@ from webapp.models import (
     Site,
     Slot,
     Suggestion,
-    SuggestionStatus,
     User,
 )
 from webapp.services import audit, matchmaking
@@ -173,6 +172,7 @@ def _round_slots(filters: RoundFilters) -> list[Slot]:
 
 
 def _team_candidates(organisation_id: int) -> list[Candidate]:
+    """The team's candidates the matching may use now (active, a kind wanted, consent given)."""
     return [
         c
         for c in db.session.scalars(
@@ -183,7 +183,7 @@ def _team_candidates(organisation_id: int) -> list[Candidate]:
             )
             .order_by(Candidate.id)
         )
-        if c.kinds
+        if matchmaking.candidate_is_indexed(c)
     ]
 
 
@@ -271,7 +271,7 @@ def _store_pairs(found, matcher, version, candidates, slots, engine_slots, resul
                 Suggestion.candidate_id == candidate.id, Suggestion.slot_id == slot.id
             )
         )
-        if existing is not None and existing.status != SuggestionStatus.SUGGESTED:
+        if existing is not None and existing.status not in matchmaking.REVIVABLE:
             kept += 1  # the people decided already: a round never reopens a decision
             continue
         explained = matcher.explain(matchmaking.to_engine_candidate(candidate), engine_slots[s])

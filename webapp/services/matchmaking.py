@@ -39,10 +39,7 @@ log = logging.getLogger("arbeidsbro.matching")
 
 SUGGESTIONS_PER_PROFILE = 10
 # Decisions the weights may learn from: approved or accepted pairs are good, the rest bad.
-GOOD_DECISIONS = {SuggestionStatus.APPROVED, SuggestionStatus.PROPOSED, SuggestionStatus.ACCEPTED}
-BAD_DECISIONS = {SuggestionStatus.REJECTED, SuggestionStatus.DECLINED}
-FINAL_NO = BAD_DECISIONS
-EXPIRED = "expired"
+FINAL_NO = {SuggestionStatus.REJECTED, SuggestionStatus.DECLINED}
 #: Rows a fresh ranking may overwrite: undecided, or hidden by a hard rule that holds no more.
 REVIVABLE = {SuggestionStatus.SUGGESTED, SuggestionStatus.OBSOLETE}
 #: Suggestions written per statement (and candidates per progress step) in a refit.
@@ -196,25 +193,16 @@ def _rebuild(run: RefitRun, progress) -> dict:
         run.status, run.finished_at = "finished", utcnow()
         db.session.commit()
         return {"slots": len(slots), "candidates": len(candidates), "version": None}
-    decisions = [
-        (cid, sid, status in GOOD_DECISIONS)
-        for cid, sid, status, code in db.session.execute(
-            select(
-                Suggestion.candidate_id,
-                Suggestion.slot_id,
-                Suggestion.status,
-                Suggestion.answer_reason_code,
-            ).where(Suggestion.status.in_(GOOD_DECISIONS | BAD_DECISIONS))
-        )
-        if code != EXPIRED  # an employer who never answered did not decline
-    ]
     engine_slot_list = engine_slots(slots)
     engine_candidates = [to_engine_candidate(c) for c in candidates]
     run.total = len(engine_candidates)
     db.session.commit()
     matcher = matching.Matcher(
         occupation_labels=_labels(Occupation), skill_labels=_labels(Skill)
-    ).fit(engine_slot_list, engine_candidates, decisions or None)
+    ).fit(engine_slot_list, engine_candidates)
+    # The factor weights stay the hand weights: what the people decided is learned by
+    # learning.retrain with a time-ordered split (the engine's own weight learning splits at
+    # random, which lets a model see the future it is judged on).
     from webapp.services import learning  # it builds on this module's converters
 
     learning_report = learning.retrain(matcher, previous=current_matcher()[0])
@@ -305,7 +293,8 @@ def store_ranked(ranked: dict, version: str | None, *, keep_others: bool = False
     """Store fresh suggestions for these candidates (id → ranked list) in bulk statements.
 
     Per candidate: fresh pairs are inserted or overwrite undecided ones; undecided pairs no
-    longer ranked are deleted; decided pairs stay as they are. A rejected or declined pair
+    longer ranked are deleted, except those an allocation round proposed; decided pairs stay as
+    they are. A rejected or declined pair
     comes back only when the candidate or the slot has changed since the decision (DESIGN.md
     §4). Returns how many suggestions were written.
     """
@@ -321,6 +310,7 @@ def store_ranked(ranked: dict, version: str | None, *, keep_others: bool = False
                 Suggestion.status,
                 Suggestion.candidate_changed_at,
                 Suggestion.slot_changed_at,
+                Suggestion.allocation_round_id,
             ).where(Suggestion.candidate_id.in_(list(ranked)))
         )
     }
@@ -341,10 +331,15 @@ def store_ranked(ranked: dict, version: str | None, *, keep_others: bool = False
                 inserts.append({"candidate_id": key[0], "slot_id": key[1], **values})
             else:
                 updates.append({"id": row.id, **values})
+    # An allocation round's pair stays until a caseworker decides it: the round chose it for
+    # the team as a whole, not because it is among the candidate's own top ten.
     stale = [
         row.id
         for key, row in existing.items()
-        if not keep_others and key not in fresh_keys and row.status == SuggestionStatus.SUGGESTED
+        if not keep_others
+        and key not in fresh_keys
+        and row.status == SuggestionStatus.SUGGESTED
+        and row.allocation_round_id is None
     ]
     for start in range(0, len(stale), BATCH):
         db.session.execute(

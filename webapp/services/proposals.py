@@ -102,9 +102,18 @@ def _remember_versions(suggestion: Suggestion) -> None:
 # --- caseworker decisions --------------------------------------------------------------------
 
 
+def _require_rules_hold_now(suggestion: Suggestion) -> None:
+    # The hard rules as they hold now, not as they held when the pair was suggested (a slot
+    # closed or filled since, or a refresh still queued, must not slip through).
+    blockers = live_matching.pair_blockers(suggestion.candidate, suggestion.slot)
+    if blockers:
+        raise DomainError(live_matching.blocker_text(blockers))
+
+
 def approve(user: User, suggestion: Suggestion) -> None:
     _require_caseworker_of(user, suggestion)
     _require_status(suggestion, SuggestionStatus.SUGGESTED)
+    _require_rules_hold_now(suggestion)
     suggestion.status = SuggestionStatus.APPROVED
     suggestion.decided_by_id, suggestion.decided_at = user.id, utcnow()
     audit.record(user, "suggestion.approved", suggestion)
@@ -137,10 +146,7 @@ def propose(
     _require_caseworker_of(user, suggestion)
     _require_status(suggestion, SuggestionStatus.APPROVED)
     candidate, slot = suggestion.candidate, suggestion.slot
-    # The hard rules as they hold now, not as they held when the pair was suggested.
-    blockers = live_matching.pair_blockers(candidate, slot)
-    if blockers:
-        raise DomainError(live_matching.blocker_text(blockers))
+    _require_rules_hold_now(suggestion)
     if not candidate.has_consent:
         raise DomainError(_("Kandidaten har ikke gitt samtykke. Registrer samtykke først."))
     note = (employer_note or "").strip()
