@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeField, IntegerField, PasswordField, SelectFieldBase
@@ -81,6 +82,12 @@ def _date_in_window(form, field) -> None:
         )
 
 
+def _with_date_hint(description):
+    if not description:
+        return DATE_HINT
+    return LazyString(lambda: f"{description} {DATE_HINT}")
+
+
 def _has_range(field) -> bool:
     """A range of the field's own, narrower than the database's, says it better."""
     return any(
@@ -105,7 +112,7 @@ def bounded(field):
     if isinstance(field, DateField):
         field.strptime_format = list(DATE_FORMATS)
         field.invalid_value_message = field.invalid_value_message or INVALID_DATE
-        field.description = field.description or DATE_HINT
+        field.description = _with_date_hint(field.description)
     return field
 
 
