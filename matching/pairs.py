@@ -61,12 +61,40 @@ class PairScoring:
         if not candidates:
             empty = np.zeros((0, len(FACTORS)))
             return empty, self._pair_extras_empty()
-        vocabularies = self._vocabularies(*candidates, *slots)
-        cands = self._encode(candidates, Candidate, vocabularies)
-        encoded = self._encode(slots, Slot, vocabularies)
-        index = np.arange(len(candidates))
-        values = self._pair_values(cands, encoded, index, index)
-        return values, self._pair_extras(cands, encoded, index, index)
+        values, extras = np.zeros((len(candidates), len(FACTORS))), None
+        # Pairs of two fitted profiles (the common case when learning from history) use the
+        # fitted encodings; only the others are encoded, each distinct object once.
+        c_fit = self._fitted_positions(candidates, Candidate)
+        s_fit = self._fitted_positions(slots, Slot)
+        fitted = (c_fit >= 0) & (s_fit >= 0)
+        if fitted.any():
+            c_pos, s_pos = c_fit[fitted], s_fit[fitted]
+            values[fitted] = self._pair_values(self.candidates_, self.slots_, c_pos, s_pos)
+            part = self._pair_extras(self.candidates_, self.slots_, c_pos, s_pos)
+            extras = _fill(extras, fitted, part, len(candidates))
+        rest = np.flatnonzero(~fitted)
+        if len(rest):
+            cands, c_pos = _distinct([candidates[i] for i in rest])
+            others, s_pos = _distinct([slots[i] for i in rest])
+            vocabularies = self._vocabularies(*cands, *others)
+            cands = self._encode(cands, Candidate, vocabularies)
+            others = self._encode(others, Slot, vocabularies)
+            values[rest] = self._pair_values(cands, others, c_pos, s_pos)
+            part = self._pair_extras(cands, others, c_pos, s_pos)
+            extras = _fill(extras, rest, part, len(candidates))
+        return values, extras
+
+    def _fitted_positions(self, profiles, kind) -> np.ndarray:
+        """Each profile's row in the fitted index, or -1 when it is not the fitted profile."""
+        fitted = self.candidates_ if kind is Candidate else self.slots_
+        lookup = self.candidate_position_ if kind is Candidate else self.slot_position_
+        out = np.full(len(profiles), -1, dtype=np.int64)
+        for i, profile in enumerate(profiles):
+            pos = lookup.get(profile.id)
+            known = None if pos is None else fitted.objects[pos]
+            if known is not None and (known is profile or known == profile):
+                out[i] = pos
+        return out
 
     @staticmethod
     def _pair_extras_empty() -> np.ndarray:
@@ -148,3 +176,24 @@ def _profiles(profiles, kind) -> list:
         if not isinstance(profile, kind):
             raise ValueError(f"expected {kind.__name__} objects, got {profile!r:.80}")
     return profiles
+
+
+def _fill(table, rows, part, n: int) -> np.ndarray:
+    """``table[rows] = part``, making an ``n``-row table on first use (width from ``part``)."""
+    if table is None:
+        table = np.zeros((n, part.shape[1]))
+    table[rows] = part
+    return table
+
+
+def _distinct(profiles) -> tuple[list, np.ndarray]:
+    """The distinct profile objects (by identity) and each input's position among them."""
+    seen: dict[int, int] = {}
+    distinct, positions = [], np.empty(len(profiles), dtype=np.int64)
+    for i, profile in enumerate(profiles):
+        key = id(profile)
+        if key not in seen:
+            seen[key] = len(distinct)
+            distinct.append(profile)
+        positions[i] = seen[key]
+    return distinct, positions

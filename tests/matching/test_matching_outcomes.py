@@ -189,3 +189,33 @@ def test_pair_factors_give_values_and_plain_features_for_aligned_pairs(make_slot
     )
     with pytest.raises(ValueError):
         matcher.pair_factors(candidates, [])
+
+
+def test_pair_factors_of_fitted_profiles_equal_those_of_the_same_profiles_encoded_afresh(
+    make_slot, make_candidate
+):
+    from dataclasses import replace
+
+    slots = [
+        make_slot("s1", norwegian_level="B1", location=(59.93, 10.95)),
+        make_slot("s2", title="Butikkmedarbeider", description="Kasse og varepåfylling."),
+    ]
+    candidates = [
+        make_candidate("c1", norwegian_level="C1", location=(59.95, 10.94), max_distance_km=20),
+        make_candidate("c2", goals="Jobbe i butikk med kunder"),
+    ]
+    matcher = Matcher().fit(slots, candidates)
+    pairs = [(0, 0), (0, 1), (1, 0), (1, 1), (1, 1)]
+    fitted = matcher.pair_factors([candidates[c] for c, _ in pairs], [slots[s] for _, s in pairs])
+    # The same profiles under ids the index does not know are encoded, not looked up; and a
+    # mix of both in one call keeps each pair in its place.
+    new_c = [replace(c, id=f"new-{c.id}") for c in candidates]
+    new_s = [replace(s, id=f"new-{s.id}") for s in slots]
+    afresh = matcher.pair_factors([new_c[c] for c, _ in pairs], [new_s[s] for _, s in pairs])
+    mixed = matcher.pair_factors(
+        [(new_c if i % 2 else candidates)[c] for i, (c, _) in enumerate(pairs)],
+        [slots[s] for _, s in pairs],
+    )
+    for got in (afresh, mixed):
+        np.testing.assert_allclose(got[0], fitted[0], atol=1e-6)
+        np.testing.assert_allclose(got[1], fitted[1], atol=1e-6)

@@ -51,20 +51,28 @@ OWN_CANDIDATES_WINDOW = 500
 # --- rows → dataclasses ------------------------------------------------------------------------
 
 
-def slot_query():
-    return select(Slot).options(
-        selectinload(Slot.skills), selectinload(Slot.adaptations), selectinload(Slot.site)
-    )
+def slot_loads() -> tuple:
+    """What ``to_engine_slot`` reads, loaded up front (also under another entity's options)."""
+    return selectinload(Slot.skills), selectinload(Slot.adaptations), selectinload(Slot.site)
 
 
-def candidate_query():
-    return select(Candidate).options(
+def candidate_loads() -> tuple:
+    """What ``to_engine_candidate`` reads, loaded up front."""
+    return (
         selectinload(Candidate.skills),
         selectinload(Candidate.kinds),
         selectinload(Candidate.occupations),
         selectinload(Candidate.adaptation_needs),
         selectinload(Candidate.home_place),
     )
+
+
+def slot_query():
+    return select(Slot).options(*slot_loads())
+
+
+def candidate_query():
+    return select(Candidate).options(*candidate_loads())
 
 
 def to_engine_slot(slot: Slot, taken: int = 0) -> matching.Slot:
