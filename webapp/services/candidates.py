@@ -177,8 +177,14 @@ def available_from_bounds(today: date | None = None) -> tuple[date, date]:
     return today - AVAILABLE_FROM_PAST, today + AVAILABLE_FROM_FUTURE
 
 
-def _check_fields(actor: User, fields: CandidateFields, candidate: Candidate | None) -> dict:
-    """Every rule on the typed values; returns the values to store."""
+def _check_fields(
+    actor: User, fields: CandidateFields, candidate: Candidate | None, codes_in_use=None
+) -> dict:
+    """Every rule on the typed values; returns the values to store.
+
+    ``codes_in_use`` (lower-cased reference code → candidate id, the whole organisation's) lets
+    an import check 10,000 rows against codes it loaded once instead of a query per row.
+    """
     reference_code = _check_text(fields.reference_code, REFERENCE_CODE_MAX, "reference_code")
     if not reference_code:
         raise DomainError(_("Skriv inn en referansekode."), "reference_code")
@@ -196,13 +202,18 @@ def _check_fields(actor: User, fields: CandidateFields, candidate: Candidate | N
     ):
         if looks_like_national_id(value):
             raise DomainError(_("Arbeidsbro skal ikke inneholde fødselsnumre."), name)
-    taken = db.session.scalar(
-        select(Candidate.id).where(
-            Candidate.organisation_id == actor.organisation_id,
-            func.lower(Candidate.reference_code) == reference_code.lower(),
-            Candidate.id != (candidate.id if candidate is not None else -1),
+    own_id = candidate.id if candidate is not None else -1
+    if codes_in_use is not None:
+        taken = codes_in_use.get(reference_code.lower())
+        taken = None if taken == own_id else taken
+    else:
+        taken = db.session.scalar(
+            select(Candidate.id).where(
+                Candidate.organisation_id == actor.organisation_id,
+                func.lower(Candidate.reference_code) == reference_code.lower(),
+                Candidate.id != own_id,
+            )
         )
-    )
     if taken is not None:
         raise DomainError(
             _("Referansekoden er allerede brukt i organisasjonen din."), "reference_code"
@@ -482,7 +493,9 @@ def caseworkers_of(actor: User, current: Candidate | None = None) -> list[User]:
     return users
 
 
-def check_fields(actor: User, fields: CandidateFields, candidate: Candidate | None = None) -> dict:
+def check_fields(
+    actor: User, fields: CandidateFields, candidate: Candidate | None = None, *, codes_in_use=None
+) -> dict:
     """Every rule the form's save applies, without saving: for imports' row-by-row checks."""
     _require_caseworker(actor)
-    return _check_fields(actor, fields, candidate)
+    return _check_fields(actor, fields, candidate, codes_in_use)

@@ -119,6 +119,7 @@ class CandidateImporter:
         }
         return {
             "existing": {c.reference_code.lower(): c for c in existing},
+            "codes_in_use": {c.reference_code.lower(): c.id for c in existing},
             "rows": rows,
             "keep": [
                 *db.session.scalars(select(LanguageLevel)),
@@ -171,7 +172,9 @@ class CandidateImporter:
         # the service checks the rest, and the rows are taken from those loaded once.
         lists = {name: merged.pop(name, []) for name in TAXONOMY_OF}
         fields = candidate_service.CandidateFields(**merged)
-        checked = candidate_service.check_fields(actor, fields, existing)
+        checked = candidate_service.check_fields(
+            actor, fields, existing, codes_in_use=context["codes_in_use"]
+        )
         for name, codes in lists.items():
             checked[name] = [context["rows"][name][code] for code in codes]
         return existing, checked
