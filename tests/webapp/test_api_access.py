@@ -11,11 +11,21 @@ import io
 import pytest
 from api_support import bearer, token_for
 from factories import make_candidate, make_organisation, make_site, make_slot, make_user
+from school_factories import make_need, make_request
 
 from webapp.extensions import db as _db
 from webapp.models import OrganisationKind, Placement, Suggestion, SuggestionStatus
 
-ROLES = ["anonymous", "employer", "employer_b", "caseworker_a", "caseworker_b", "school", "admin"]
+ROLES = [
+    "anonymous",
+    "employer",
+    "employer_b",
+    "caseworker_a",
+    "caseworker_b",
+    "school",
+    "school_b",
+    "admin",
+]
 OK = "ok"  # the owner: it does its work (2xx) or the domain refuses it for its state (409/422/428)
 OWNER_ANSWERS = {200, 201, 409, 422, 428}
 
@@ -30,6 +40,12 @@ def expect(**answers) -> dict:
 EMPLOYER_OBJECT = expect(employer=OK, employer_b=404)
 CASEWORKER_OBJECT = expect(caseworker_a=OK, caseworker_b=404)
 BOTH_LISTS = expect(employer=200, employer_b=200, caseworker_a=200, caseworker_b=200)
+SCHOOL_OBJECT = expect(school=OK, school_b=404)
+# A request is the school's and the employer's it was sent to; each side has its own actions
+# (the other side's answer 403, as the service refuses them).
+PARTNERSHIP = expect(school=OK, school_b=404, employer=OK, employer_b=404)
+SCHOOL_ACTION = expect(school=OK, school_b=404, employer=403, employer_b=404)
+EMPLOYER_ACTION = expect(school=403, school_b=404, employer=OK, employer_b=404)
 
 MATRIX = {
     ("GET", "/api/v1/me"): {**dict.fromkeys(ROLES, 200), "anonymous": 401},
@@ -71,6 +87,23 @@ MATRIX = {
     ("GET", "/api/v1/candidates/import/template"): expect(caseworker_a=200, caseworker_b=200),
     ("POST", "/api/v1/slots/import"): expect(employer=OK, employer_b=OK),
     ("GET", "/api/v1/slots/import/template"): expect(employer=200, employer_b=200),
+    ("GET", "/api/v1/school-needs"): expect(school=200, school_b=200),
+    ("POST", "/api/v1/school-needs"): expect(school=OK, school_b=OK),
+    ("GET", "/api/v1/school-needs/{need_id}"): SCHOOL_OBJECT,
+    ("PATCH", "/api/v1/school-needs/{need_id}"): SCHOOL_OBJECT,
+    ("POST", "/api/v1/school-needs/{need_id}/close"): SCHOOL_OBJECT,
+    ("GET", "/api/v1/school-needs/{need_id}/companies"): SCHOOL_OBJECT,
+    ("POST", "/api/v1/school-needs/{need_id}/requests"): SCHOOL_OBJECT,
+    ("GET", "/api/v1/partnerships"): expect(school=200, school_b=200, employer=200, employer_b=200),
+    ("GET", "/api/v1/partnerships/{partnership_id}"): PARTNERSHIP,
+    ("POST", "/api/v1/partnerships/{partnership_id}/withdraw"): SCHOOL_ACTION,
+    ("POST", "/api/v1/partnerships/{partnership_id}/renew"): SCHOOL_ACTION,
+    ("POST", "/api/v1/partnerships/{partnership_id}/end"): PARTNERSHIP,
+    ("POST", "/api/v1/partnerships/{partnership_id}/accept"): EMPLOYER_ACTION,
+    ("POST", "/api/v1/partnerships/{partnership_id}/decline"): EMPLOYER_ACTION,
+    # Any employer reads its own; only the organisation's admins change it ("employer" is one).
+    ("GET", "/api/v1/school-profile"): expect(employer=200, employer_b=200),
+    ("PATCH", "/api/v1/school-profile"): expect(employer=OK, employer_b=403),
 }
 UPLOADS = {"/api/v1/candidates/import", "/api/v1/slots/import"}
 ACTIONS = {"slot_id": "pause", "candidate_id": "pause", "suggestion_id": "approve"}
@@ -82,11 +115,12 @@ class World:
         employer_org = make_organisation(OrganisationKind.EMPLOYER)
         nav_a = make_organisation(OrganisationKind.NAV_OFFICE)
         users = {
-            "employer": make_user(employer_org, password=None),
+            "employer": make_user(employer_org, password=None, is_admin=True),
             "employer_b": make_user(kind=OrganisationKind.EMPLOYER, password=None),
             "caseworker_a": make_user(nav_a, password=None),
             "caseworker_b": make_user(kind=OrganisationKind.NAV_OFFICE, password=None),
             "school": make_user(kind=OrganisationKind.SCHOOL, password=None),
+            "school_b": make_user(kind=OrganisationKind.SCHOOL, password=None),
             "admin": make_user(kind=OrganisationKind.MUNICIPALITY, password=None),
         }
         self.tokens = {role: token_for(user) for role, user in users.items()}
@@ -105,6 +139,9 @@ class World:
         placement = Placement(suggestion_id=accepted.id, candidate_id=placed.id, slot_id=slot.id)
         _db.session.add(placement)
         _db.session.commit()
+        employer_org.open_to_schools = True
+        need = make_need(users["school"].organisation)
+        partnership = make_request(need, employer_org, requested_by=users["school"])
         self.values = {
             "slot_id": slot.id,
             "candidate_id": candidate.id,
@@ -112,6 +149,8 @@ class World:
             "proposal_id": proposed.id,
             "placement_id": placement.id,
             "name": "skills",
+            "need_id": need.id,
+            "partnership_id": partnership.id,
         }
         self.bodies = {
             ("POST", "/api/v1/slots"): {
@@ -129,6 +168,25 @@ class World:
             ("POST", "/api/v1/suggestions"): {"candidate_id": candidate.id, "slot_id": slot.id},
             ("POST", "/api/v1/suggestions/{suggestion_id}/reject"): {"reason_code": "too_far"},
             ("POST", "/api/v1/proposals/{proposal_id}/decline"): {"reason_code": "timing"},
+            ("POST", "/api/v1/school-needs"): {
+                "title": "Utplassering",
+                "program_area_code": "HO",
+                "students": 2,
+                "period_start": "2027-03-08",
+                "period_end": "2027-03-26",
+            },
+            ("PATCH", "/api/v1/school-needs/{need_id}"): {"students": 3},
+            ("POST", "/api/v1/school-needs/{need_id}/requests"): {"employers": [employer_org.id]},
+            ("POST", "/api/v1/partnerships/{partnership_id}/end"): {"note": "Slutt"},
+            ("POST", "/api/v1/partnerships/{partnership_id}/accept"): {
+                "students": 1,
+                "period_start": "2027-03-08",
+                "period_end": "2027-03-26",
+            },
+            ("POST", "/api/v1/partnerships/{partnership_id}/decline"): {
+                "reason_code": "no_capacity"
+            },
+            ("PATCH", "/api/v1/school-profile"): {"students_per_period": 3},
         }
 
     def url(self, template: str) -> str:

@@ -22,6 +22,7 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from school_factories import make_need, make_open_employer, make_request
 
 from webapp.extensions import db as _db
 from webapp.models import OrganisationKind, Suggestion, SuggestionStatus
@@ -63,7 +64,9 @@ schema.config.phases.coverage.enabled = COVERAGE
 def role_tokens(db):
     """A token per role, and some objects for them to find (ids 1, 2, … are likely hits)."""
     users = {role: make_user(kind=kind, password=None) for role, kind in KINDS.items()}
+    users["employer"].is_admin = True  # reaches the school profile's changes
     employer, caseworker = users["employer"].organisation, users["caseworker"].organisation
+    employer.open_to_schools = True
     slot = make_slot(employer, site=make_site(employer))
     candidate = make_candidate(caseworker, consent=True)
     make_slot(make_organisation(), status="open")
@@ -77,6 +80,11 @@ def role_tokens(db):
         )
     )
     _db.session.commit()
+    school = users["school"].organisation
+    need = make_need(school)
+    make_request(need, employer, requested_by=users["school"])
+    make_request(make_need(school, title="Bedriftsbesøk"), employer, status="accepted")
+    make_open_employer("Annen bedrift AS")
     return {role: token_for(user) for role, user in users.items()}
 
 

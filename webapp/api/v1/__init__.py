@@ -37,6 +37,9 @@ def init_app(app: Flask) -> Api:
         me,
         placements,
         proposals,
+        school_profile,
+        school_requests,
+        schools,
         slots,
         statistics,
         suggestions,
@@ -65,7 +68,19 @@ def init_app(app: Flask) -> Api:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "Personal API token"}
     )
-    for module in (me, slots, candidates, suggestions, proposals, placements, statistics, imports):
+    for module in (
+        me,
+        slots,
+        candidates,
+        suggestions,
+        proposals,
+        placements,
+        statistics,
+        imports,
+        schools,
+        school_requests,
+        school_profile,
+    ):
         api.register_blueprint(module.bp)
     app.register_blueprint(docs.bp)
     app.extensions["arbeidsbro_openapi"] = lambda: complete_spec(api.spec.to_dict())

@@ -83,10 +83,15 @@ def _check(fields: ProfileFields) -> list[list[str]]:
     return blackouts
 
 
-def save(user: User, organisation: Organisation, fields: ProfileFields) -> SchoolProfile:
-    """Create or update the school profile; organisation admins of the employer only."""
+def require_editor(user: User, organisation: Organisation) -> None:
+    """Only the employer's organisation admins change its school profile."""
     if user.role != Role.EMPLOYER or user.organisation_id != organisation.id or not user.is_admin:
         raise NotAllowed(_("Bare administratorer i virksomheten kan endre skoleprofilen."))
+
+
+def save(user: User, organisation: Organisation, fields: ProfileFields) -> SchoolProfile:
+    """Create or update the school profile; organisation admins of the employer only."""
+    require_editor(user, organisation)
     blackouts = _check(fields)
     profile = profile_of(organisation)
     if profile is None:
