@@ -329,6 +329,15 @@ def test_statistics_are_for_admins_only(client, db):
     assert client.get("/api/v1/statistics", headers=bearer(other)).status_code == 403
 
 
+@pytest.mark.parametrize("query", ["date_to=9999-12-31", "date_from=0001-01-01"])
+def test_a_date_outside_the_window_is_a_field_problem_not_a_500(client, db, query):
+    _admin, token = user_with_token("admin")
+    answer = client.get(f"/api/v1/statistics?{query}", headers=bearer(token))
+    assert answer.status_code == 422, answer.get_data(as_text=True)[:300]
+    assert answer.mimetype == "application/problem+json"
+    assert query.split("=")[0] in answer.get_data(as_text=True)
+
+
 def test_taxonomies_list_the_codes_in_both_languages(client, caseworker):
     _user, headers = caseworker
     nb = client.get("/api/v1/taxonomies/slot-kinds", headers=headers).json["items"]

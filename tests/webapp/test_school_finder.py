@@ -121,3 +121,13 @@ def test_a_school_without_an_address_gets_no_distances(db):
     make_open_employer()
     (match,) = find_companies(need)
     assert match.distance_km is None
+
+
+def test_a_shared_word_is_named_once_though_two_stems_come_from_it():
+    from matching import TextModel
+    from webapp.services.schools.finder import _shared_words
+
+    model = TextModel("char", 64)
+    model.fit_transform(["Murer og murerfaget", "Vi tar lærlinger i murerfaget. Murer."])
+    words = _shared_words(model, "Murer og murerfaget", "Vi tar lærlinger i murerfaget. Murer.")
+    assert sorted(words) == ["murer", "murerfaget"]

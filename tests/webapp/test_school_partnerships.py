@@ -4,7 +4,7 @@ the audit trail, reminders after five working days, renewal and unmet demand."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from factories import PASSWORD, make_organisation, make_user
@@ -290,3 +290,18 @@ def test_unmet_demand_is_shown_to_the_school_and_to_admins(db, client, auth, wor
     auth.login(coordinator.email, PASSWORD)
     own = client.get("/skole/udekket").get_data(as_text=True)
     assert "Helse- og oppvekstfag" in own and "<td>1</td><td>4</td>" in own  # its own needs
+
+
+def test_the_scheduled_daily_job_does_the_school_work_too(db, world, monkeypatch):
+    # The RQ schedule runs jobs.run_reminders; it once left the school requests and the unmet
+    # demand to `flask reminders run` only.
+    from webapp.scheduled import jobs
+
+    _, coordinator, employer, _user, need = world
+    (p,) = partnerships.send_requests(coordinator, need, [employer.id])
+    p.created_at = datetime.now() - timedelta(days=10)  # at least five working days
+    db.session.commit()
+    monkeypatch.setattr(jobs, "_in_app", lambda work, *args: work(*args))
+    done = jobs.run_reminders()
+    assert done["school_requests_reminded"] == 1
+    assert "school_needs_unmet" in done and "expired" in done and "agreements_unsigned" in done

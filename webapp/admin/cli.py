@@ -54,19 +54,15 @@ def reminders():
 
 @reminders.command("run", help="Remind of answers due, expire late ones, placements, agreements.")
 def reminders_run():
-    from webapp.services import agreement_notices, placements, proposals
-    from webapp.services.schools import demand
+    from webapp.services import reminders as daily
 
-    answered = proposals.remind_and_expire()
-    followed = placements.send_reminders()
-    unsigned = agreement_notices.send_reminders()
-    schools_done = demand.run_daily()
+    done = daily.run_daily()
     click.echo(
-        f"reminded {answered['reminded']}, expired {answered['expired']}, "
-        f"placements starting {followed['starting']}, follow-ups due {followed['follow_ups']}, "
-        f"agreements unsigned {unsigned['agreements_unsigned']}, "
-        f"school requests reminded {schools_done['reminded']}, "
-        f"unmet school needs {schools_done['unmet']}"
+        f"reminded {done['reminded']}, expired {done['expired']}, "
+        f"placements starting {done['starting']}, follow-ups due {done['follow_ups']}, "
+        f"agreements unsigned {done['agreements_unsigned']}, "
+        f"school requests reminded {done['school_requests_reminded']}, "
+        f"unmet school needs {done['school_needs_unmet']}"
     )
 
 

@@ -57,17 +57,10 @@ def apply_changes(change_ids: list[int]) -> int:
 
 
 def run_reminders() -> dict:
-    """Reminders of answers due, expiry of late proposals, placement and agreement reminders."""
-    from webapp.services import agreement_notices, placements, proposals
+    """The daily reminders and deadlines, school requests and unmet school needs included."""
+    from webapp.services import reminders
 
-    def work():
-        return {
-            **proposals.remind_and_expire(),
-            **placements.send_reminders(),
-            **agreement_notices.send_reminders(),
-        }
-
-    return _in_app(work)
+    return _in_app(reminders.run_daily)
 
 
 def run_retention() -> list:

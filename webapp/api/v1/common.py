@@ -24,6 +24,7 @@ from webapp.api.v1.problems import CONFLICT_TYPE, VALIDATION_TYPE, problem
 from webapp.extensions import csrf, db, limiter
 from webapp.services import api_tokens
 from webapp.services.errors import DomainError, NotAllowed
+from webapp.ui.input import DATE_MAX, DATE_MIN
 
 log = logging.getLogger("arbeidsbro.api")
 
@@ -226,6 +227,15 @@ def code_list(**kwargs) -> ma.fields.List:
     return ma.fields.List(
         CleanString(validate=ma.validate.Length(min=1, max=60)),
         validate=ma.validate.Length(max=100),
+        **kwargs,
+    )
+
+
+def day(**kwargs) -> ma.fields.Date:
+    """A date in the window every form keeps to (2000–2100): a far date is a field error, not
+    an overflow in the database or in date arithmetic."""
+    return ma.fields.Date(
+        validate=ma.validate.Range(DATE_MIN, DATE_MAX, error="Must be between {min} and {max}."),
         **kwargs,
     )
 

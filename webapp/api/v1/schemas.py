@@ -14,6 +14,7 @@ from webapp.api.v1.common import (
     StrictSchema,
     UtcDateTime,
     code_list,
+    day,
     text,
     whole,
 )
@@ -120,8 +121,8 @@ class SlotInputSchema(StrictSchema):
     norwegian_level = CleanString(load_default="none", validate=validate.Length(max=10))
     site_id = whole(1, 2**31 - 1, required=True)
     hours_per_week = whole(slot_service.MIN_HOURS, slot_service.MAX_HOURS, required=True)
-    start_date = fields.Date(required=True)
-    end_date = fields.Date(allow_none=True, load_default=None)
+    start_date = day(required=True)
+    end_date = day(allow_none=True, load_default=None)
     capacity = whole(slot_service.MIN_CAPACITY, slot_service.MAX_CAPACITY, load_default=1)
     adaptations = code_list(load_default=list)
     contact_name = text(200, load_default="")
@@ -151,7 +152,7 @@ class SlotListArgs(ma.Schema):
     max_km = fields.Integer(load_default=None, validate=validate.Range(1, 1000))
     level = text(10, load_default="")
     adaptations = fields.List(text(40), load_default=list)
-    start_from = fields.Date(load_default=None)
+    start_from = day(load_default=None)
     free_only = fields.Boolean(load_default=False)
     sort = CleanString(
         load_default="newest", validate=validate.OneOf(["newest", "start", "distance"])
@@ -220,7 +221,7 @@ class CandidateInputSchema(StrictSchema):
     hours_per_week = whole(
         candidate_service.HOURS_MIN, candidate_service.HOURS_MAX, allow_none=True, load_default=None
     )
-    available_from = fields.Date(allow_none=True, load_default=None)
+    available_from = day(allow_none=True, load_default=None)
     adaptation_needs = code_list(load_default=list)
     notes = text(candidate_service.NOTES_MAX, load_default="")
 
@@ -315,7 +316,7 @@ class DeclineSchema(StrictSchema):
 
 
 class AcceptSchema(StrictSchema):
-    start_date = fields.Date(allow_none=True, load_default=None)
+    start_date = day(allow_none=True, load_default=None)
 
 
 class CaseworkerRefSchema(ma.Schema):
@@ -410,8 +411,8 @@ class StatisticsArgs(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    date_from = fields.Date(load_default=None)
-    date_to = fields.Date(load_default=None)
+    date_from = day(load_default=None)
+    date_to = day(load_default=None)
     organisation_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**31 - 1))
     slot_kind = text(40, load_default=None, allow_none=True)
     municipality = text(100, load_default=None, allow_none=True)

@@ -20,8 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from matching.rules import haversine_km
-from matching.text import TextModel
+from matching import TextModel, haversine_km
 from webapp.extensions import db
 from webapp.models import (
     CooperationKind,
@@ -211,7 +210,10 @@ def _shared_words(model: TextModel, query: str, text: str) -> list[str]:
     mine = model.word_terms(query)
     theirs = model.word_terms(text)
     shared = sorted(set(mine) & set(theirs), key=lambda s: -mine[s][1])
-    return [mine[s][0] for s in shared[:MAX_SHARED_WORDS]]
+    # Two stems can come from one written word ("murer" as a word and as part of a compound):
+    # each word is named once.
+    words = list(dict.fromkeys(mine[s][0] for s in shared))
+    return words[:MAX_SHARED_WORDS]
 
 
 def find_companies(need: SchoolNeed, filters: Filters = Filters()) -> list[CompanyMatch]:
