@@ -6,14 +6,19 @@ Nothing here is hand-picked: a new page, form field or filter link is swept as s
 
 from __future__ import annotations
 
+import ast
+import functools
+import inspect
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlsplit
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import sqlalchemy as sa
 from support import TAXONOMY_TABLES
 
+import webapp
 from webapp.extensions import db
 
 # One value per kind of trouble the issue lists; each goes once into every field and parameter.
@@ -177,6 +182,11 @@ def row_counts() -> dict[str, int]:
     return dict(row._mapping)
 
 
+def with_query(url: str, name: str, value) -> str:
+    """``url`` with one more query argument (a list: the argument repeated)."""
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({name: value}, doseq=True)}"
+
+
 def endpoint_of(app, path: str, method: str) -> str | None:
     adapter = app.url_map.bind("localhost")
     try:
@@ -184,3 +194,66 @@ def endpoint_of(app, path: str, method: str) -> str | None:
     except Exception:  # noqa: BLE001 - a form pointing nowhere is the page's own problem
         return None
     return endpoint
+
+
+# --- Query arguments the code reads: found in the views' source, linked or not ---------------
+
+READERS = {"arg_text", "arg_int", "arg_choice", "arg_date", "page_number"}  # webapp.ui.params
+ARGS_OBJECTS = {"args", "values"}  # request.args.get("x"), request.values.get("x")
+
+
+def _function_reads(tree: ast.AST) -> dict[str, tuple[set[str], set[str]]]:
+    """Per function name: the query arguments it reads itself, and the names it calls."""
+    found: dict[str, tuple[set[str], set[str]]] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        reads, calls = found.setdefault(node.name, (set(), set()))
+        for call in ast.walk(node):
+            if not isinstance(call, ast.Call):
+                continue
+            func = call.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            calls.add(name)
+            first = call.args[0] if call.args else None
+            if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                continue
+            owner = func.value if isinstance(func, ast.Attribute) else None
+            if name in READERS or (
+                name in ("get", "getlist")
+                and isinstance(owner, ast.Attribute)
+                and owner.attr in ARGS_OBJECTS
+            ):
+                reads.add(first.value)
+    return found
+
+
+@functools.cache
+def _reads_by_function() -> dict[str, tuple[set[str], set[str]]]:
+    merged: dict[str, tuple[set[str], set[str]]] = {}
+    root = Path(webapp.__file__).parent
+    for path in root.rglob("*.py"):
+        if path.parent.name == "api":  # API v1 reads its arguments through its schemas
+            continue
+        for name, (reads, calls) in _function_reads(ast.parse(path.read_text())).items():
+            have = merged.setdefault(name, (set(), set()))
+            have[0].update(reads)
+            have[1].update(calls)
+    return merged
+
+
+def code_params(app, endpoint: str) -> set[str]:
+    """The query arguments ``endpoint``'s view reads, itself or through the helpers it calls
+    (by name, three calls deep: an over-estimate costs a request, a miss a hole)."""
+    view = inspect.unwrap(app.view_functions[endpoint])
+    table = _reads_by_function()
+    names, seen, frontier = set(), set(), {view.__name__}
+    for _depth in range(4):
+        next_frontier = set()
+        for function in frontier - seen:
+            seen.add(function)
+            reads, calls = table.get(function, (set(), set()))
+            names |= reads
+            next_frontier |= calls
+        frontier = next_frontier
+    return names

@@ -11,7 +11,15 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 from support import CSRF_PATTERN
-from sweep import HOSTILE, SKIP_ENDPOINTS, endpoint_of, parse_page, row_counts
+from sweep import (
+    HOSTILE,
+    SKIP_ENDPOINTS,
+    code_params,
+    endpoint_of,
+    parse_page,
+    row_counts,
+    with_query,
+)
 from test_access_matrix import MATRIX, World, _client_as, _rules
 
 REFUSAL_MARKERS = ('class="ds-validation-message"', 'id="error-summary"', 'data-color="danger"><p')
@@ -32,16 +40,19 @@ def _get_pages(app, world, role):
     return pages
 
 
-def _crawl(app, client, world, role):
-    """Query parameters per GET page and the POST forms found on them."""
+def _crawl(app, client, world, role, pages=None):
+    """Query parameters per GET page (linked, in a GET form, or read by the view's code) and the
+    POST forms found on the pages."""
     params, forms = {}, {}
-    for _endpoint, url in _get_pages(app, world, role):
+    for endpoint, url in _get_pages(app, world, role) if pages is None else pages:
         response = client.get(url)
         assert response.status_code < 500, f"GET {url} as {role}: {response.status_code}"
+        if response.status_code == 200 and response.mimetype != "text/html":
+            params[url] = sorted(code_params(app, endpoint))  # JSON, CSV: what the view reads
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
         page = parse_page(url, response.get_data(as_text=True))
-        names = {"page"} | page.link_params
+        names = {"page"} | page.link_params | code_params(app, endpoint)
         for form in page.forms:
             if form.method == "GET":
                 names |= set(form.names)
@@ -64,6 +75,44 @@ def _refused(response) -> bool:
     return any(marker in page for marker in REFUSAL_MARKERS)
 
 
+def sweep_params(client, params, hostile, value_name, failures):
+    """Each query parameter of each page, one at a time."""
+    for url, names in params.items():
+        for name in names:
+            response = client.get(url, query_string={name: hostile})
+            if response.status_code >= 500:
+                failures.append(f"GET {url}?{name}=<{value_name}> → {response.status_code}")
+
+
+def sweep_forms(app, client, forms, hostile, value_name, failures, overrides=None):
+    """Each field of each form, one at a time, the rest as the page filled them (or as
+    ``overrides`` names them per endpoint); then each query argument the POST view reads. A
+    refused form must have saved nothing."""
+    token = _token(client, forms[0][0]) if forms else ""  # one per session, valid for every form
+    sends = []
+    for _page_url, form in forms:
+        endpoint = endpoint_of(app, form.action.split("?")[0], "POST")
+        valid = {**form.fields, **(overrides or {}).get(endpoint, {}), "csrf_token": token}
+        sends += [(form.action, {**valid, name: hostile}, name) for name in form.names]
+        sends += [
+            (with_query(form.action, name, hostile), valid, f"?{name}")
+            for name in sorted(code_params(app, endpoint))
+        ]
+    for action, data, name in sends:
+        if name == "csrf_token":
+            continue
+        before = row_counts()
+        response = client.post(action, data=data)
+        where = f"POST {action} {name}=<{value_name}>"
+        if response.status_code >= 500:
+            failures.append(f"{where} → {response.status_code}")
+        elif _refused(response):
+            after = row_counts()
+            changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
+            if changed:
+                failures.append(f"{where} refused ({response.status_code}) but saved {changed}")
+
+
 @pytest.mark.parametrize("value_name", sorted(HOSTILE))
 @pytest.mark.parametrize("role", ROLES)
 def test_no_route_parameter_or_form_field_breaks_on_hostile_input(role, value_name, app, db):
@@ -72,30 +121,8 @@ def test_no_route_parameter_or_form_field_breaks_on_hostile_input(role, value_na
     client = _client_as(app, world, role)
     params, forms = _crawl(app, client, world, role)
     failures = []
-
-    for url, names in params.items():
-        for name in names:
-            response = client.get(url, query_string={name: hostile})
-            if response.status_code >= 500:
-                failures.append(f"GET {url}?{name}=<{value_name}> → {response.status_code}")
-
-    token = _token(client, forms[0][0]) if forms else ""  # one per session, valid for every form
-    for _page_url, form in forms:
-        for name in form.names:
-            if name == "csrf_token":
-                continue
-            data = {**form.fields, name: hostile, "csrf_token": token}
-            before = row_counts()
-            response = client.post(form.action, data=data)
-            where = f"POST {form.action} {name}=<{value_name}>"
-            if response.status_code >= 500:
-                failures.append(f"{where} → {response.status_code}")
-            elif _refused(response):
-                after = row_counts()
-                changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
-                if changed:
-                    failures.append(f"{where} refused ({response.status_code}) but saved {changed}")
-
+    sweep_params(client, params, hostile, value_name, failures)
+    sweep_forms(app, client, forms, hostile, value_name, failures)
     assert not failures, "\n".join(failures)
     if role != "school":
         assert forms, f"the sweep found no form for {role}: the crawler is broken"
