@@ -73,7 +73,9 @@ def test_one_request_to_several_companies_sends_one_each(db, world):
     assert {p.employer_id for p in sent} == {employer.id, other.id}
 
 
-@pytest.mark.parametrize("case", ["closed_to_schools", "twice_in_one_go", "already_open"])
+@pytest.mark.parametrize(
+    "case", ["closed_to_schools", "twice_in_one_go", "already_open", "id_beyond_the_database"]
+)
 def test_bad_requests_are_refused_and_nothing_is_sent(db, world, case):
     _, coordinator, employer, _, need = world
     ids = [employer.id]
@@ -81,6 +83,8 @@ def test_bad_requests_are_refused_and_nothing_is_sent(db, world, case):
         ids = [employer.id, make_organisation(OrganisationKind.EMPLOYER, name="Lukket AS").id]
     elif case == "twice_in_one_go":
         ids = [employer.id, employer.id]
+    elif case == "id_beyond_the_database":  # the sweep's 2**63: an OverflowError, a 500
+        ids = [employer.id, 2**63]
     else:
         partnerships.send_requests(coordinator, need, [employer.id])
     before = db.session.query(Partnership).count()

@@ -30,6 +30,7 @@ from webapp.models import (
 )
 from webapp.services import audit, notifications
 from webapp.services.errors import DomainError, NotAllowed
+from webapp.services.limits import DB_INT_MAX, DB_INT_MIN
 from webapp.services.schools.common import MAX_YEAR, MIN_YEAR, clean, members
 from webapp.services.schools.finder import accepted_students, free_capacity
 from webapp.services.schools.needs import require_school_of
@@ -176,6 +177,8 @@ def send_requests(
         raise DomainError(_("Samme bedrift er valgt to ganger."), "employers")
     if len(employer_ids) > MAX_EMPLOYERS_PER_SEND:
         raise DomainError(_("Spør høyst 20 bedrifter om gangen."), "employers")
+    if not all(DB_INT_MIN <= employer_id <= DB_INT_MAX for employer_id in employer_ids):
+        raise DomainError(_("Ukjent bedrift."), "employers")  # no such id; the driver overflows
     already = open_request_employers(need)
     employers = []
     for employer_id in employer_ids:
