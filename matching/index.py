@@ -36,7 +36,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
-from . import engine as _engine
+from .encoding import _WORD, _check_profiles, _distance_side, _occupations, _Profiles, _take
 from .rules import static_mask
 from .scoring import SideFeatures
 from .text import tokenize
@@ -217,7 +217,7 @@ class _SideIndex:
         """The side as an engine ``_Profiles`` of views on the buffers (no copy)."""
         features = SideFeatures(**{name: buf.view() for name, buf in self.features.items()})
         rules = self.rules_type(**{name: buf.view() for name, buf in self.rules.items()})
-        return _engine._Profiles(
+        return _Profiles(
             self.ids,
             self.objects,
             self.vectors.view(),
@@ -343,7 +343,7 @@ class LiveIndexMixin:
         side = self._sides["slot" if query_is_candidate else "candidate"]
         index = self.slots_ if query_is_candidate else self.candidates_
         group = side.groups.group
-        i_side = _engine._distance_side(index.rules)
+        i_side = _distance_side(index.rules)
         main = slice(0, side.main_rows)
         found = top_n(
             query_vectors,
@@ -406,13 +406,13 @@ class LiveIndexMixin:
             occupations). Nothing is changed then.
         """
         check_is_fitted(self)
-        slots = _engine._check_profiles(slots, Slot, "slots")
-        candidates = _engine._check_profiles(candidates, Candidate, "candidates")
+        slots = _check_profiles(slots, Slot, "slots")
+        candidates = _check_profiles(candidates, Candidate, "candidates")
         for i, slot in enumerate(slots):
             if not slot.title.strip():
                 raise ValueError(f"slots[{i}] (id {slot.id!r}): title is empty")
         for i, candidate in enumerate(candidates):
-            if not _engine._WORD.search(self._candidate_text(candidate)):
+            if not _WORD.search(self._candidate_text(candidate)):
                 raise ValueError(
                     f"candidates[{i}] (id {candidate.id!r}): goals, experience, skills and "
                     "occupations are all empty: nothing to match on"
@@ -420,7 +420,7 @@ class LiveIndexMixin:
         # Codes first seen here get new columns for good, so every later encoding agrees.
         self.skill_vocab_ = self.skill_vocab_.extended([p.skills for p in [*slots, *candidates]])
         self.occupation_vocab_ = self.occupation_vocab_.extended(
-            [_engine._occupations(p) for p in [*slots, *candidates]]
+            [_occupations(p) for p in [*slots, *candidates]]
         )
         changes = {}
         for kind, name, profiles in (
@@ -498,7 +498,7 @@ class LiveIndexMixin:
         side = self._sides[side_name]
         live = side.live_rows()
         log.debug("merging the %s index: %d live of %d rows", side_name, len(live), len(side))
-        self._sides[side_name] = _SideIndex(_engine._take(side.profiles(), live), exact)
+        self._sides[side_name] = _SideIndex(_take(side.profiles(), live), exact)
 
     def _reindexed(self, slots, candidates):
         """A copy holding exactly these profiles, encoded with this vocabulary and weights.
@@ -506,7 +506,7 @@ class LiveIndexMixin:
         The reference the live index is checked against: what a fit on this data would give
         if it learned the same vocabulary and weights.
         """
-        clone = _engine.Matcher.__new__(type(self))
+        clone = type(self).__new__(type(self))
         clone.__dict__.update(self.__dict__)
         clone.slots_ = clone._encode(list(slots), Slot)
         clone.candidates_ = clone._encode(list(candidates), Candidate)

@@ -13,8 +13,8 @@ from matching import (
     Matcher,
     Slot,
     TamperedModelError,
+    persistence,
 )
-from matching import engine as live_engine
 from matching import index as live_index
 
 WORDS = [
@@ -306,7 +306,7 @@ def test_a_signed_artefact_loads_with_its_key(fitted):
     [
         (lambda data: data[:-1] + bytes([data[-1] ^ 1]), "signature does not match"),
         (lambda data: data.replace(b"HMAC", b"HMAX", 1), "not signed"),
-        (lambda data: data[len(live_engine.SIGNED_MAGIC) + 32 :], "not signed"),
+        (lambda data: data[len(persistence.SIGNED_MAGIC) + 32 :], "not signed"),
     ],
     ids=["changed-payload", "changed-header", "bare-pickle"],
 )
@@ -315,7 +315,7 @@ def test_a_tampered_artefact_is_refused_before_anything_is_unpickled(
 ):
     matcher, _rng = fitted
     data = spoil(matcher.to_bytes(KEY))
-    monkeypatch.setattr(live_engine.pickle, "loads", lambda *_a: pytest.fail("unpickled"))
+    monkeypatch.setattr(persistence.pickle, "loads", lambda *_a: pytest.fail("unpickled"))
     with pytest.raises(TamperedModelError, match=message):
         Matcher.from_bytes(data, KEY)
 
