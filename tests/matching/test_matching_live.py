@@ -14,8 +14,8 @@ from matching import (
     Slot,
     TamperedModelError,
     persistence,
+    side_index,
 )
-from matching import index as live_index
 
 WORDS = [
     "kokk",
@@ -148,7 +148,7 @@ def assert_same_as_fresh(matcher, slots, candidates, probes):
 def test_a_thousand_random_updates_and_removals_equal_a_fresh_index(
     monkeypatch, rerank_size, merge_rows
 ):
-    monkeypatch.setattr(live_index, "DELTA_MIN_ROWS", merge_rows)
+    monkeypatch.setattr(side_index, "DELTA_MIN_ROWS", merge_rows)
     rng = np.random.default_rng(2026)
     slots = {f"s{i}": random_slot(rng, f"s{i}") for i in range(30)}
     candidates = {f"c{i}": random_candidate(rng, f"c{i}") for i in range(50)}
