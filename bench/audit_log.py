@@ -14,12 +14,9 @@ events over a year are made here with a fixed seed, then ``ANALYZE``. Each figur
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
-import statistics
 import sys
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -29,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
-from bench.dashboard import admin_client, database_url  # noqa: E402
+from bench.common import database_url, print_results, time_page  # noqa: E402
+from bench.dashboard import admin_client  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 from webapp.models import AuditEvent, Organisation, OrganisationKind, User  # noqa: E402
@@ -85,11 +83,7 @@ def main() -> None:
     args = parser.parse_args()
 
     os.chdir(ROOT)
-    if args.database_url:
-        import bench.dashboard as dashboard
-
-        dashboard.BENCH_DATABASE = BENCH_DATABASE
-    url = database_url(args.database_url)
+    url = database_url(args.database_url, BENCH_DATABASE)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
     results = {"database": sa.make_url(url).get_backend_name(), "pages": {}}
     with app.app_context():
@@ -112,23 +106,8 @@ def main() -> None:
         "CSV, one action": "/admin/logg.csv?action=suggestion.accepted",
     }
     for name, page in pages.items():
-        for _ in range(2):
-            assert client.get(page).status_code == 200
-        times = []
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            response = client.get(page)
-            times.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200
-        times.sort()
-        results["pages"][name] = {
-            "median_ms": round(statistics.median(times), 1),
-            "p90_ms": round(times[int(0.9 * (len(times) - 1))], 1),
-        }
-    results["load_average"] = os.getloadavg()
-    print(json.dumps(results, indent=2, ensure_ascii=False))
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+        results["pages"][name] = time_page(client, page, args.repeat)
+    print_results(results, args.json)
     if args.database_url:
         with app.app_context():
             db.engine.dispose()

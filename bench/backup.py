@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -18,37 +17,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from web import psql  # noqa: E402 - bench/web.py
+from common import add_market_arguments  # noqa: E402
+from web import psql, seed_market  # noqa: E402 - bench/web.py
 
 from webapp.ops import backup  # noqa: E402
-
-
-def flask(env: dict, *args: str) -> str:
-    result = subprocess.run(  # noqa: S603 - our own command
-        [str(ROOT / ".venv" / "bin" / "flask"), "--app", "webapp", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
 
 
 def measure(kind: str, source: str, target: str, args, work: Path) -> None:
     env = {**os.environ, "DATABASE_URL": source, "SECRET_KEY": "bench-backup-" + "x" * 24}
     env.pop("REDIS_URL", None)
-    flask(env, "db", "upgrade")
-    flask(
-        env,
-        "seed",
-        "synthetic",
-        f"--candidates={args.candidates}",
-        f"--slots={args.slots}",
-        f"--suggestions={args.suggestions}",
-        f"--placements={args.placements}",
-    )
+    seed_market(args, env)
     before = backup.fingerprint(source)
     started = time.perf_counter()
     path = backup.create(source, work / kind)
@@ -66,11 +44,7 @@ def measure(kind: str, source: str, target: str, args, work: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--candidates", type=int, default=10_000)
-    parser.add_argument("--slots", type=int, default=5_000)
-    parser.add_argument("--suggestions", type=int, default=20_000)
-    parser.add_argument("--placements", type=int, default=3_000)
-    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
+    add_market_arguments(parser, server=True)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

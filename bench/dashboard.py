@@ -16,12 +16,9 @@ requests; the load average is printed too, since a shared machine slows every fi
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
-import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -33,9 +30,9 @@ import sqlalchemy as sa  # noqa: E402
 from flask_login.utils import _create_identifier  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
+from bench.common import add_market_arguments, database_url, print_results, time_page  # noqa: E402
 from seeds.synthetic import seed_synthetic  # noqa: E402
 from webapp import create_app  # noqa: E402
-from webapp.config import normalise_database_url  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 from webapp.models import (  # noqa: E402
     Candidate,
@@ -65,17 +62,6 @@ PAGES = {
     "&organisation=&municipality=",
     "municipality": "/admin/?municipality=Lørenskog&slot_kind=&organisation=&date_from=&date_to=",
 }
-
-
-def database_url(server_url: str | None) -> str:
-    if not server_url:
-        return "sqlite:///" + os.path.join(tempfile.mkdtemp(), "bench.db")
-    server = sa.create_engine(normalise_database_url(server_url), isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}"))
-        conn.execute(sa.text(f"CREATE DATABASE {BENCH_DATABASE}"))
-    server.dispose()
-    return str(sa.make_url(normalise_database_url(server_url)).set(database=BENCH_DATABASE))
 
 
 def add_history(rng: random.Random, suggestions: int, placements: int) -> None:
@@ -158,17 +144,13 @@ def admin_client(app):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="a PostgreSQL server (default: SQLite temp file)")
-    parser.add_argument("--candidates", type=int, default=10000)
-    parser.add_argument("--slots", type=int, default=5000)
-    parser.add_argument("--suggestions", type=int, default=20000)
-    parser.add_argument("--placements", type=int, default=3000)
+    add_market_arguments(parser)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
 
     os.chdir(ROOT)  # Flask-Migrate finds migrations/ from here
-    url = database_url(args.database_url)
+    url = database_url(args.database_url, BENCH_DATABASE)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
     results = {"database": sa.make_url(url).get_backend_name(), "pages": {}}
     with app.app_context():
@@ -188,27 +170,10 @@ def main() -> None:
         client = admin_client(app)
         db.session.remove()
     for name, page in PAGES.items():
-        for _ in range(2):
-            assert client.get(page).status_code == 200
-        times, cpu = [], []
-        for _ in range(args.repeat):
-            started, started_cpu = time.perf_counter(), time.process_time()
-            response = client.get(page)
-            times.append((time.perf_counter() - started) * 1000)
-            cpu.append((time.process_time() - started_cpu) * 1000)
-            assert response.status_code == 200 and b"app-chart" in response.data
-        times.sort()
-        results["pages"][name] = {
-            "median_ms": round(statistics.median(times), 1),
-            "p90_ms": round(times[int(0.9 * (len(times) - 1))], 1),
-            # CPU of this process only: with SQLite all of the work, with PostgreSQL the
-            # rendering and the driver (the server's own time is in median_ms, not here).
-            "median_cpu_ms": round(statistics.median(cpu), 1),
-        }
-    results["load_average"] = os.getloadavg()
-    print(json.dumps(results, indent=2, ensure_ascii=False))
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+        results["pages"][name] = time_page(
+            client, page, args.repeat, must_contain=b"app-chart", cpu=True
+        )
+    print_results(results, args.json)
     if args.database_url:
         with app.app_context():
             db.engine.dispose()

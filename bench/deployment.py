@@ -16,17 +16,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import web  # noqa: E402 - bench/web.py: HTTP helpers, set-up, the pages
+from common import add_market_arguments  # noqa: E402
 
 ROOT = web.ROOT
 
@@ -45,44 +44,9 @@ def start(app: str, port: int, env: dict, chdir: Path, log) -> subprocess.Popen:
     raise SystemExit(f"gunicorn {app} on {port} did not get ready")
 
 
-def spread(ports, path, cookie, connections: int, duration_s: float) -> dict:
-    """``connections`` threads, each sending request after request, alternating the instances."""
-    times: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    stop = time.perf_counter() + duration_s
-
-    def worker(n: int):
-        while time.perf_counter() < stop:
-            status, elapsed, _h, _t = web.request(ports[n % len(ports)], path, cookie)
-            n += 1
-            with lock:
-                times.append(elapsed)
-                errors[0] += status != 200
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    return {
-        "rps": len(times) / wall,
-        "p50_ms": web.percentile(times, 0.5) * 1000,
-        "p95_ms": web.percentile(times, 0.95) * 1000,
-        "p99_ms": web.percentile(times, 0.99) * 1000,
-        "errors": errors[0],
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--candidates", type=int, default=10_000)
-    parser.add_argument("--slots", type=int, default=5_000)
-    parser.add_argument("--suggestions", type=int, default=20_000)
-    parser.add_argument("--placements", type=int, default=3_000)
-    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
+    add_market_arguments(parser, server=True)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--connections", type=int, nargs="+", default=[20, 100])
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per page and count")
@@ -109,23 +73,7 @@ def main() -> None:
     log_path = Path(tempfile.gettempdir()) / f"{name}.log"
     log = log_path.open("ab")  # noqa: SIM115 - kept open for the servers
     try:
-        flask = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "webapp"]
-        web.run([*flask, "db", "upgrade"], env)
-        output = web.run(
-            [
-                *flask,
-                "seed",
-                "synthetic",
-                f"--candidates={args.candidates}",
-                f"--slots={args.slots}",
-                f"--suggestions={args.suggestions}",
-                f"--placements={args.placements}",
-            ],
-            env,
-        )
-        logins = dict(
-            (m.group(1), m.group(0)) for m in re.finditer(r"syntetisk\.(\w+)\.\d+@\S+", output)
-        )
+        logins = web.seed_market(args, env)
         app_ports = [args.port, args.port + 1]
         bare_ports = [args.port + 2, args.port + 3]
         for port in app_ports:
@@ -139,7 +87,7 @@ def main() -> None:
         rows = []
         for connections in args.connections:
             bare = {"page": "bare Flask+SQLAlchemy+Jinja", "connections": connections}
-            bare.update(spread(bare_ports, "/", "", connections, args.duration))
+            bare.update(web.concurrent(bare_ports, "/", "", connections, args.duration))
             rows.append(bare)
             for role, page, path in web.pages(found):
                 if args.only and args.only not in page:
@@ -147,7 +95,9 @@ def main() -> None:
                 for port in app_ports:
                     web.request(port, path, cookies[role])  # warm up both
                 row = {"page": page, "connections": connections}
-                row.update(spread(app_ports, path, cookies[role], connections, args.duration))
+                row.update(
+                    web.concurrent(app_ports, path, cookies[role], connections, args.duration)
+                )
                 row["ratio"] = row["rps"] / bare["rps"]
                 rows.append(row)
                 print(f"  {connections} {page}: {row['rps']:.0f} req/s", file=sys.stderr)

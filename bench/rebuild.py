@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import json
 import os
 import pstats
 import random
@@ -30,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import sqlalchemy as sa  # noqa: E402
-from dashboard import add_history, database_url  # noqa: E402
+from common import add_market_arguments, database_url, print_results  # noqa: E402
+from dashboard import BENCH_DATABASE, add_history  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from seeds.synthetic import seed_synthetic  # noqa: E402
@@ -44,17 +44,13 @@ TARGET_SECONDS = 30.0
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="a PostgreSQL server (default: SQLite temp file)")
-    parser.add_argument("--candidates", type=int, default=10000)
-    parser.add_argument("--slots", type=int, default=5000)
-    parser.add_argument("--suggestions", type=int, default=20000)
-    parser.add_argument("--placements", type=int, default=3000)
+    add_market_arguments(parser)
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--profile", action="store_true", help="print where the time goes")
     args = parser.parse_args()
 
     os.chdir(ROOT)
-    url = database_url(args.database_url)
+    url = database_url(args.database_url, BENCH_DATABASE)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
     with app.app_context():
         upgrade()
@@ -95,11 +91,8 @@ def main() -> None:
             "learned": learning.get("used"),
             "target_s": TARGET_SECONDS,
             "within_target": seconds <= TARGET_SECONDS,
-            "load_average": os.getloadavg(),
         }
-    print(json.dumps(result, indent=2))
-    if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
+    print_results(result, args.json)
 
 
 if __name__ == "__main__":

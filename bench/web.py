@@ -33,9 +33,12 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from common import add_market_arguments
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+FLASK = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "webapp"]
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 PASSWORD = "arbeidsbro-demo"
 REQUEST_TIMEOUT_S = 60
@@ -102,21 +105,25 @@ def sequential(port, path, cookie, requests: int, budget_s: float) -> dict:
     return {"seq_ms": statistics.median(times) * 1000, "seq_errors": errors}
 
 
-def concurrent(port, path, cookie, connections: int, duration_s: float) -> dict:
+def concurrent(ports, path, cookie, connections: int, duration_s: float) -> dict:
+    """``connections`` threads, each sending request after request; over several ``ports``
+    (one port or a list), each thread alternates them."""
+    ports = [ports] if isinstance(ports, int) else list(ports)
     times: list[float] = []
     errors = [0]
     lock = threading.Lock()
     stop = time.perf_counter() + duration_s
 
-    def worker():
+    def worker(n: int):
         while time.perf_counter() < stop:
-            status, elapsed, _h, _t = request(port, path, cookie)
+            status, elapsed, _h, _t = request(ports[n % len(ports)], path, cookie)
+            n += 1
             with lock:
                 times.append(elapsed)
                 errors[0] += status != 200
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(connections)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -126,6 +133,7 @@ def concurrent(port, path, cookie, connections: int, duration_s: float) -> dict:
         "rps": len(times) / wall,
         "p50_ms": percentile(times, 0.5) * 1000,
         "p95_ms": percentile(times, 0.95) * 1000,
+        "p99_ms": percentile(times, 0.99) * 1000,
         "errors": errors[0],
     }
 
@@ -138,6 +146,24 @@ def run(command: list[str], env: dict) -> str:
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
+
+
+def seed_market(args, env: dict) -> dict[str, str]:
+    """Migrate and seed the synthetic set of ``args``' size; one sign-in e-mail per role."""
+    run([*FLASK, "db", "upgrade"], env)
+    output = run(
+        [
+            *FLASK,
+            "seed",
+            "synthetic",
+            f"--candidates={args.candidates}",
+            f"--slots={args.slots}",
+            f"--suggestions={args.suggestions}",
+            f"--placements={args.placements}",
+        ],
+        env,
+    )
+    return dict((m.group(1), m.group(0)) for m in re.finditer(r"syntetisk\.(\w+)\.\d+@\S+", output))
 
 
 def psql(admin_url: str, sql: str) -> None:
@@ -209,11 +235,7 @@ def pages(found: dict) -> list[tuple[str, str, str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--candidates", type=int, default=10_000)
-    parser.add_argument("--slots", type=int, default=5_000)
-    parser.add_argument("--suggestions", type=int, default=20_000)
-    parser.add_argument("--placements", type=int, default=3_000)
-    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
+    add_market_arguments(parser, server=True)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--requests", type=int, default=20, help="sequential requests per page")
     parser.add_argument("--duration", type=float, default=5.0, help="seconds at N connections")
@@ -238,28 +260,12 @@ def main() -> None:
     env.pop("REDIS_URL", None)
     servers: list[subprocess.Popen] = []
     try:
-        flask = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "webapp"]
         started = time.perf_counter()
-        run([*flask, "db", "upgrade"], env)
-        output = run(
-            [
-                *flask,
-                "seed",
-                "synthetic",
-                f"--candidates={args.candidates}",
-                f"--slots={args.slots}",
-                f"--suggestions={args.suggestions}",
-                f"--placements={args.placements}",
-            ],
-            env,
-        )
-        logins = dict(
-            (m.group(1), m.group(0)) for m in re.finditer(r"syntetisk\.(\w+)\.\d+@\S+", output)
-        )
+        logins = seed_market(args, env)
         seeded = time.perf_counter() - started
         print(f"seeded {args.candidates}/{args.slots} in {seeded:.0f} s", file=sys.stderr)
         if args.rebuild:
-            run([*flask, "match", "rebuild"], env)
+            run([*FLASK, "match", "rebuild"], env)
         servers.append(start_gunicorn("webapp:create_app()", args.port, env, ROOT))
         servers.append(start_gunicorn("bare_app:app", args.port + 1, env, ROOT / "bench"))
         cookies = {role: login(args.port, email) for role, email in logins.items()}

@@ -6,8 +6,9 @@ similarity the matcher uses, fitted on any texts) and ``haversine_km`` are publi
 company finder ranks employers with them instead of a second text model.
 """
 
-from .engine import MODEL_VERSION, Matcher, ModelVersionError, TamperedModelError
+from .engine import Matcher
 from .index import IndexChange
+from .persistence import MODEL_VERSION, ModelVersionError, TamperedModelError
 from .rules import RULES, haversine_km
 from .scoring import FACTORS, HAND_WEIGHTS
 from .text import TextModel

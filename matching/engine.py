@@ -2,91 +2,45 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import io
-import pickle
-import re
-from dataclasses import dataclass, replace
-
-import joblib
 import numpy as np
-import scipy.sparse as sp
 import sklearn
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from . import explain as explaining
 from . import learning
 from . import occupations as occupation_layer
+from .encoding import (  # noqa: F401 (_Profiles: pickled artefacts name matching.engine._Profiles)
+    ProfileEncoding,
+    _check_profiles,
+    _distance_side,
+    _Profiles,
+)
+from .explain import Explaining
 from .index import LiveIndexMixin
 from .pairs import PairScoring
-from .rules import (
-    RULES,
-    CandidateRules,
-    SlotRules,
-    adaptation_vocabulary,
-    distance_applies,
-    pair_rule_masks,
+from .persistence import (  # noqa: F401 (re-exported: matching/__init__.py, older importers)
+    MODEL_VERSION,
+    SIGNED_MAGIC,
+    ModelVersionError,
+    Persistence,
+    TamperedModelError,
 )
-from .scoring import (
-    FACTORS,
-    Vocabulary,
-    check_weights,
-    distance_km,
-    factor_values,
-    side_features,
-)
-from .text import DEFAULT_ANALYZER, MAX_TERMS, TextModel, unusual_text
-from .topk import Side, pair_dots, resolve_backend
+from .rules import RULES, adaptation_vocabulary
+from .scoring import Vocabulary, check_weights, distance_km
+from .text import DEFAULT_ANALYZER, MAX_TERMS, TextModel
+from .topk import pair_dots, resolve_backend
 from .types import Candidate, Slot, Suggestion
 
-#: Bump when a change makes saved models or stored scores incomparable (features, factors, rules).
-MODEL_VERSION = "1.1.0"
-SAVE_FORMAT = "arbeidsbro-matcher"
 #: Retrieved by text per query before re-ranking with the full score. On the synthetic market
 #: of bench/scale.py a window of 50, 100, 200 or 400 finds the same share of the exhaustive
 #: top-10 (within 2 points); the cost of re-ranking grows linearly with it.
 RERANK_SIZE = 100
 #: Queries ranked per block: bounds memory to ``block_size × rerank_size`` pairs.
 BLOCK_SIZE = 4096
-_WORD = re.compile(r"\w\w+")
-#: A profile with fewer words + skills + occupations than this is flagged low-confidence.
-MIN_PROFILE_ITEMS = 3
 _RULES_WITHOUT_DISTANCE = tuple(rule for rule in RULES if rule != "distance")
 
 
-class ModelVersionError(ValueError):
-    """A saved model was written by another model or scikit-learn version: refit it."""
-
-
-class TamperedModelError(ValueError):
-    """A signed artefact whose signature does not match: it is refused, never unpickled."""
-
-
-#: Signed artefacts (:meth:`Matcher.to_bytes`) start with this, then a 32-byte HMAC-SHA256.
-SIGNED_MAGIC = b"ARBEIDSBRO-MATCHER-HMAC-SHA256\n"
-
-
-@dataclass
-class _Profiles:
-    """One side's profiles, encoded once: ids, objects, text vectors, rule and score arrays."""
-
-    ids: list
-    objects: list
-    #: Full text vectors (the text factor) and their pruned copies (retrieval).
-    vectors: sp.csr_matrix
-    retrieval: sp.csr_matrix
-    rules: object
-    features: object
-    #: Profiles with too little data for a score to mean much.
-    thin: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-
-class Matcher(LiveIndexMixin, PairScoring, BaseEstimator):
+class Matcher(LiveIndexMixin, PairScoring, Explaining, ProfileEncoding, Persistence, BaseEstimator):
     """Rank slots for candidates and candidates for slots.
 
     Parameters
@@ -212,11 +166,6 @@ class Matcher(LiveIndexMixin, PairScoring, BaseEstimator):
                 raise ValueError(f"{name} must be a positive int, got {value!r}")
         resolve_backend(self.backend, 0)
 
-    @staticmethod
-    def _vectors(profiles, exact: bool) -> sp.csr_matrix:
-        """The vectors retrieval uses: full ones for an exact search, else the pruned copies."""
-        return profiles.vectors if exact else profiles.retrieval
-
     def _learn_weights(self, decisions, hand_weights) -> None:
         pairs, labels, skipped = learning.decision_pairs(
             decisions, self.candidate_position_, self.slot_position_
@@ -228,136 +177,6 @@ class Matcher(LiveIndexMixin, PairScoring, BaseEstimator):
         self.weight_report_ = {**report, "skipped_unknown_pairs": skipped}
         if learned is not None:
             self.weights_, self.weights_source_ = learned, "learned"
-
-    # ------------------------------------------------------------------ encoding
-    def _slot_text(self, slot: Slot) -> str:
-        occupation = [] if slot.occupation is None else [slot.occupation]
-        return " ".join(
-            [
-                slot.title,
-                *self._labels(occupation, self.occupation_labels),
-                slot.description,
-                *self._labels(sorted(slot.skills), self.skill_labels),
-            ]
-        )
-
-    def _candidate_text(self, candidate: Candidate) -> str:
-        return " ".join(
-            [
-                candidate.goals,
-                *self._labels(sorted(candidate.occupations), self.occupation_labels),
-                candidate.experience,
-                *self._labels(sorted(candidate.skills), self.skill_labels),
-            ]
-        )
-
-    def _texts(self, profiles, kind) -> tuple[list[str], sp.csr_matrix | None]:
-        """Profile texts, expanded with their occupation concepts' labels, and the concepts."""
-        is_slot = kind is Slot
-        text = self._slot_text if is_slot else self._candidate_text
-        texts = [text(p) for p in profiles]
-        index = self.occupation_index_
-        if index is None:
-            return texts, None
-        concepts = occupation_layer.profile_concepts(index, profiles, is_slot)
-        expanded = [
-            f"{t} {extra}" if extra else t
-            for t, extra in zip(texts, index.expansions(concepts), strict=True)
-        ]
-        return expanded, concepts
-
-    @staticmethod
-    def _labels(codes, labels) -> list[str]:
-        if not labels:
-            return list(codes)
-        return [labels.get(code, code) for code in codes]
-
-    def _encode(self, profiles, kind, vocabularies=None, vectors=None, concepts=None) -> _Profiles:
-        """Encode profiles with the fitted vocabularies (labels first seen here get new columns)."""
-        vocabularies = vocabularies or self._vocabularies()
-        is_slot = kind is Slot
-        if vectors is None:
-            texts, concepts = self._texts(profiles, kind)
-            vectors = self.text_model_.transform(texts)
-        unknown = [self._unknown_codes(p) for p in profiles]
-        thin = np.array(
-            [_is_thin(p) or bool(u) for p, u in zip(profiles, unknown, strict=True)], dtype=bool
-        )
-        # An unknown code says nothing: it is scored as no code at all (neutral).
-        scored = [_without_codes(p, u) if u else p for p, u in zip(profiles, unknown, strict=True)]
-        if is_slot:
-            rules = SlotRules.from_slots(scored, vocabularies["adaptation"])
-            attrs = {
-                "hours": "hours_per_week",
-                "day": "start_date",
-                "skills": "skills",
-                "occupations": "occupation",
-            }
-            occupation_sets = [{p.occupation} - {None} for p in scored]
-        else:
-            rules = CandidateRules.from_candidates(scored, vocabularies["adaptation"])
-            attrs = {
-                "hours": "hours_per_week",
-                "day": "available_from",
-                "skills": "skills",
-                "occupations": "occupations",
-            }
-            occupation_sets = [p.occupations for p in scored]
-        features = side_features(
-            scored,
-            **attrs,
-            skill_vocab=vocabularies["skill"].extended([p.skills for p in scored]),
-            occupation_vocab=vocabularies["occupation"].extended(occupation_sets),
-        )
-        features.concepts = concepts
-        retrieval = self.text_model_.retrieval_vectors(vectors)
-        return _Profiles(
-            [p.id for p in profiles], list(profiles), vectors, retrieval, rules, features, thin
-        )
-
-    def _unknown_codes(self, profile) -> set:
-        """Occupation codes outside the caller's taxonomy (``occupation_labels``) and ESCO."""
-        labels = self.occupation_labels
-        if not labels:
-            return set()  # without a taxonomy every code is taken as given
-        index = getattr(self, "occupation_index_", None)
-        return {
-            code
-            for code in _occupations(profile)
-            if code not in labels and not (index is not None and index.knows_code(code))
-        }
-
-    def _vocabularies(self, *profiles) -> dict:
-        """Fitted vocabularies, extended with the labels of ``profiles`` (for ``explain``)."""
-        if not profiles:
-            return {
-                "adaptation": self.adaptation_vocab_,
-                "skill": self.skill_vocab_,
-                "occupation": self.occupation_vocab_,
-            }
-        adaptations = [
-            p.adaptations if isinstance(p, Slot) else p.adaptation_needs for p in profiles
-        ]
-        return {
-            "adaptation": adaptation_vocabulary(set(self.adaptation_vocab_), *adaptations),
-            "skill": self.skill_vocab_.extended([p.skills for p in profiles]),
-            "occupation": self.occupation_vocab_.extended([_occupations(p) for p in profiles]),
-        }
-
-    def _query_profiles(self, profiles, kind) -> _Profiles:
-        """Encode queries, reusing fitted encodings when every query is a fitted profile."""
-        fitted = self.candidates_ if kind is Candidate else self.slots_
-        lookup = self.candidate_position_ if kind is Candidate else self.slot_position_
-        positions = [lookup.get(p.id) for p in profiles]
-        if all(
-            pos is not None and (fitted.objects[pos] is p or fitted.objects[pos] == p)
-            for pos, p in zip(positions, profiles, strict=True)
-        ):
-            positions = np.array(positions, dtype=np.int64)
-            if len(positions) == len(fitted) and np.array_equal(positions, np.arange(len(fitted))):
-                return fitted  # the whole fitted side, in order: no copy
-            return _take(fitted, positions)
-        return self._encode(profiles, kind)
 
     # ------------------------------------------------------------------ ranking
     def suggest_slots(self, candidates, k=10) -> list[list[Suggestion]]:
@@ -536,276 +355,9 @@ class Matcher(LiveIndexMixin, PairScoring, BaseEstimator):
         bounds = np.concatenate([[0], np.cumsum(per_row)]).tolist()
         return [suggestions[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
 
-    def _pair_values(self, cands, slots, c_pos, s_pos, cosine=None) -> np.ndarray:
-        c_pos, s_pos = np.asarray(c_pos, dtype=np.int64), np.asarray(s_pos, dtype=np.int64)
-        if cosine is None:
-            cosine = _rowwise_dot(cands.vectors[c_pos], slots.vectors[s_pos])
-        return factor_values(cands.features.take(c_pos), slots.features.take(s_pos), cosine)
-
-    def _shared_concepts(self, cand_features, slot_features, c_sel, s_sel) -> list:
-        """Reason parameters of the best concept each selected pair shares (or None)."""
-        index = getattr(self, "occupation_index_", None)
-        if index is None or cand_features.concepts is None or slot_features.concepts is None:
-            return [None] * len(c_sel)
-        return occupation_layer.shared_concepts(
-            self.occupation_index_,
-            cand_features.concepts[c_sel],
-            slot_features.concepts[s_sel],
-        )
-
-    def _suggestion(
-        self, candidate, slot, contributions, values, km, low, concept=None, **extra
-    ) -> Suggestion:
-        """Build one Suggestion from a scored pair (lists of factor contributions and values)."""
-        if candidate.skills and slot.skills:
-            shared_skills = tuple(sorted(candidate.skills & slot.skills))
-        else:
-            shared_skills = ()
-        score = sum(contributions)
-        fields = {
-            "candidate_id": candidate.id,
-            "slot_id": slot.id,
-            "score": 1.0 if score > 1.0 else max(0.0, score),
-            "factors": dict(zip(FACTORS, contributions, strict=True)),
-            "reasons": explaining.reasons(
-                candidate,
-                slot,
-                values,
-                contributions,
-                km,
-                shared_skills,
-                low,
-                extra.get("shared_terms", ()),
-                concept,
-            ),
-            "blocked_by": (),
-            "rules_met": (),
-            "shared_terms": (),
-            "shared_skills": shared_skills,
-            "low_confidence": low,
-            "model_version": self.model_version_,
-            **extra,
-        }
-        return _new_suggestion(fields)
-
-    # ------------------------------------------------------------------ explaining
-    def explain(self, candidate, slot) -> Suggestion:
-        """Full breakdown for any candidate–slot pair, fitted or not.
-
-        Returns
-        -------
-        Suggestion
-            With ``factors``, ``reasons``, ``rules_met``, ``shared_terms`` and ``shared_skills``.
-            For a pair that breaks a hard rule, ``blocked_by`` names the rules, ``score`` is 0 and
-            ``factors`` show how the pair would otherwise have scored.
-        """
-        check_is_fitted(self)
-        _check_profiles([candidate], Candidate, "candidate")
-        _check_profiles([slot], Slot, "slot")
-        vocabularies = self._vocabularies(candidate, slot)
-        cands = self._encode([candidate], Candidate, vocabularies)
-        slots = self._encode([slot], Slot, vocabularies)
-        masks = {
-            name: bool(mask[0]) for name, mask in pair_rule_masks(cands.rules, slots.rules).items()
-        }
-        applies = bool(distance_applies(cands.rules, slots.rules)[0])
-        blocked = tuple(name for name in RULES if not masks[name])
-        met = tuple(name for name in RULES if masks[name] and (name != "distance" or applies))
-        values = self._pair_values(cands, slots, [0], [0])
-        contributions = self._contributions(cands, slots, [0], [0], values)[0]
-        values = values[0]
-        km = float(distance_km(cands.features.latlon[:1], slots.features.latlon[:1])[0])
-        # The people's own words only: the taxonomy labels the texts are expanded with carry
-        # both languages, and skills and occupations have reasons of their own.
-        terms = explaining.shared_terms(
-            self.text_model_,
-            f"{candidate.goals} {candidate.experience}",
-            f"{slot.title} {slot.description}",
-        )
-        suggestion = self._suggestion(
-            candidate,
-            slot,
-            contributions.tolist(),
-            values.tolist(),
-            km,
-            bool(cands.thin[0] or slots.thin[0]),
-            concept=self._shared_concepts(cands.features, slots.features, [0], [0])[0],
-            shared_terms=terms,
-            rules_met=met,
-            blocked_by=blocked,
-        )
-        if blocked:
-            blocked_reasons = explaining.blocked_reasons(candidate, slot, blocked, km)
-            suggestion = replace(
-                suggestion, score=0.0, reasons=blocked_reasons + suggestion.reasons
-            )
-        return suggestion
-
-    # ------------------------------------------------------------------ persistence
-    def save(self, path, compress=3) -> None:
-        """Write the fitted model with joblib, recording model and scikit-learn versions.
-
-        ``path`` may be a filename or a binary file object (e.g. ``io.BytesIO`` for storing the
-        artefact in a database).
-        """
-        check_is_fitted(self)
-        header = {
-            "format": SAVE_FORMAT,
-            "model_version": self.model_version_,
-            "sklearn_version": sklearn.__version__,
-            "numpy_version": np.__version__,
-            # Pickled separately so versions are checked before any estimator is unpickled.
-            "payload": pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL),
-        }
-        joblib.dump(header, path, compress=compress)
-
-    def to_bytes(self, key: bytes) -> bytes:
-        """The saved model, signed with HMAC-SHA256 under ``key`` (see :meth:`from_bytes`).
-
-        Store this, not a bare :meth:`save`, wherever others could write: loading checks the
-        signature before anything is unpickled.
-        """
-        buffer = io.BytesIO()
-        self.save(buffer)
-        blob = buffer.getvalue()
-        return SIGNED_MAGIC + hmac.new(_check_key(key), blob, hashlib.sha256).digest() + blob
-
-    @classmethod
-    def from_bytes(cls, data: bytes, key: bytes) -> Matcher:
-        """Load a model written by :meth:`to_bytes`, refusing it unless the signature matches.
-
-        Raises
-        ------
-        TamperedModelError
-            Not a signed artefact, or signed with another key, or changed after signing.
-        ModelVersionError
-            Signed, but written by another model or scikit-learn version.
-        """
-        data = bytes(data or b"")
-        head = len(SIGNED_MAGIC)
-        if not data.startswith(SIGNED_MAGIC) or len(data) < head + 32:
-            raise TamperedModelError("model artefact: not signed (refusing to unpickle it)")
-        mac, blob = data[head : head + 32], data[head + 32 :]
-        expected = hmac.new(_check_key(key), blob, hashlib.sha256).digest()
-        if not hmac.compare_digest(mac, expected):
-            raise TamperedModelError(
-                "model artefact: signature does not match (changed after signing, or signed "
-                "with another key); refusing to unpickle it"
-            )
-        return cls.load(io.BytesIO(blob))
-
-    @classmethod
-    def load(cls, path) -> Matcher:
-        """Read a model written by :meth:`save`.
-
-        Raises
-        ------
-        ModelVersionError
-            If it was written by another model version or scikit-learn version: refit instead.
-        """
-        if isinstance(path, (bytes, bytearray)):
-            path = io.BytesIO(path)
-        header = joblib.load(path)
-        if not isinstance(header, dict) or header.get("format") != SAVE_FORMAT:
-            raise ModelVersionError("path: not a matcher saved by Matcher.save")
-        saved = (header.get("model_version"), header.get("sklearn_version"))
-        current = (MODEL_VERSION, sklearn.__version__)
-        if saved != current:
-            raise ModelVersionError(
-                f"model saved with model version {saved[0]} and scikit-learn {saved[1]}, but this "
-                f"is model version {current[0]} with scikit-learn {current[1]}: refit the model "
-                "(Matcher().fit(slots, candidates)) and save it again"
-            )
-        # A file the caller chose to load (tests, benches); artefacts from the database go
-        # through from_bytes, which checks the HMAC before unpickling.
-        matcher = pickle.loads(header["payload"])  # nosec B301
-        if not isinstance(matcher, cls):
-            raise ModelVersionError("path: the saved object is not a Matcher")
-        return matcher
-
 
 # ---------------------------------------------------------------------- helpers
-def _new_suggestion(fields: dict) -> Suggestion:
-    """Suggestion without the frozen dataclass's per-field ``object.__setattr__`` calls.
-
-    A full re-match builds a million of these; every field here comes from the engine itself,
-    so the checks a public constructor would make are not needed.
-    """
-    suggestion = object.__new__(Suggestion)
-    suggestion.__dict__.update(fields)
-    return suggestion
-
-
-def _check_profiles(profiles, kind, name) -> list:
-    if isinstance(profiles, (str, bytes)) or not hasattr(profiles, "__iter__"):
-        raise ValueError(f"{name} must be a sequence of {kind.__name__}")
-    profiles = list(profiles)
-    seen = set()
-    for profile in profiles:
-        if not isinstance(profile, kind):
-            raise ValueError(f"{name} must contain {kind.__name__} objects, got {profile!r:.80}")
-        if profile.id in seen:
-            raise ValueError(f"{name}: duplicate id {profile.id!r}")
-        seen.add(profile.id)
-    return profiles
-
-
-def _check_key(key) -> bytes:
-    if not isinstance(key, (bytes, bytearray)) or len(key) < 16:
-        raise ValueError("key must be at least 16 bytes")
-    return bytes(key)
-
-
 def _check_k(k) -> int:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be a positive int, got {k!r}")
     return int(k)
-
-
-def _occupations(profile) -> set:
-    if isinstance(profile, Slot):
-        return {profile.occupation} - {None}
-    return set(profile.occupations)
-
-
-def _is_thin(profile) -> bool:
-    """Too little to go on: fewer than ``MIN_PROFILE_ITEMS`` words, skills and occupations, or
-    text the model cannot judge (mostly another script, or far too long)."""
-    if isinstance(profile, Slot):
-        text = f"{profile.title} {profile.description}"
-        items = len(profile.skills) + (profile.occupation is not None)
-    else:
-        text = f"{profile.goals} {profile.experience}"
-        items = len(profile.skills) + len(profile.occupations)
-    # Words with a letter: a goal that is only a number says nothing about an occupation.
-    words = [w for w in _WORD.findall(text) if not w.isdigit()]
-    return items + len(words) < MIN_PROFILE_ITEMS or unusual_text(text)
-
-
-def _without_codes(profile, codes):
-    """``profile`` without the occupation ``codes`` (for scoring only)."""
-    if isinstance(profile, Slot):
-        return replace(profile, occupation=None)
-    return replace(profile, occupations=profile.occupations - codes)
-
-
-def _take(profiles: _Profiles, positions) -> _Profiles:
-    return _Profiles(
-        [profiles.ids[p] for p in positions],
-        [profiles.objects[p] for p in positions],
-        profiles.vectors[positions],
-        profiles.retrieval[positions],
-        profiles.rules.take(positions),
-        profiles.features.take(positions),
-        profiles.thin[positions],
-    )
-
-
-def _distance_side(rules) -> Side:
-    if isinstance(rules, CandidateRules):
-        return Side(rules.xyz, rules.limited, rules.min_dot)
-    return Side(rules.xyz, rules.located, np.full(len(rules), -np.inf))
-
-
-def _rowwise_dot(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
-    return np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()

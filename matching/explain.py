@@ -1,4 +1,4 @@
-"""Reasons: translatable keys with parameters, and the words both texts share.
+"""Reasons: translatable keys with parameters, the words both texts share, and ``explain``.
 
 A reason is ``{"key": str, "params": dict}``; the web app translates the key (nb first, en) and
 fills in the parameters. Positive reasons come first, most important first; what is missing
@@ -27,11 +27,16 @@ blocked_distance            distance_km (or None), max_distance_km
 
 from __future__ import annotations
 
-import numpy as np
+from dataclasses import replace
 
-from .rules import LEVEL_RANK
-from .scoring import FACTORS
-from .types import LANGUAGE_SUPPORT
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+from . import occupations as occupation_layer
+from .encoding import _check_profiles, _take
+from .rules import LEVEL_RANK, RULES, distance_applies, pair_rule_masks
+from .scoring import FACTORS, distance_km
+from .types import LANGUAGE_SUPPORT, Candidate, Slot, Suggestion
 
 #: A factor value from which hours or start date are called a good fit.
 GOOD_FIT = 0.8
@@ -176,3 +181,134 @@ def shared_terms(text_model, candidate_text: str, slot_text: str) -> tuple[str, 
         order = np.argsort(-best, kind="stable")
         related = [rest_s[j] for j in order if best[j] >= RELATED_WORD_MIN_SIMILARITY]
     return tuple(slot[w][0] for w in (shared + related)[:MAX_SHARED_TERMS])
+
+
+class Explaining:
+    """Methods of ``Matcher`` that build suggestions with their reasons, and ``explain``."""
+
+    def _shared_concepts(self, cand_features, slot_features, c_sel, s_sel) -> list:
+        """Reason parameters of the best concept each selected pair shares (or None)."""
+        index = getattr(self, "occupation_index_", None)
+        if index is None or cand_features.concepts is None or slot_features.concepts is None:
+            return [None] * len(c_sel)
+        return occupation_layer.shared_concepts(
+            self.occupation_index_,
+            cand_features.concepts[c_sel],
+            slot_features.concepts[s_sel],
+        )
+
+    def _suggestion(
+        self, candidate, slot, contributions, values, km, low, concept=None, **extra
+    ) -> Suggestion:
+        """Build one Suggestion from a scored pair (lists of factor contributions and values)."""
+        if candidate.skills and slot.skills:
+            shared_skills = tuple(sorted(candidate.skills & slot.skills))
+        else:
+            shared_skills = ()
+        score = sum(contributions)
+        fields = {
+            "candidate_id": candidate.id,
+            "slot_id": slot.id,
+            "score": 1.0 if score > 1.0 else max(0.0, score),
+            "factors": dict(zip(FACTORS, contributions, strict=True)),
+            "reasons": reasons(
+                candidate,
+                slot,
+                values,
+                contributions,
+                km,
+                shared_skills,
+                low,
+                extra.get("shared_terms", ()),
+                concept,
+            ),
+            "blocked_by": (),
+            "rules_met": (),
+            "shared_terms": (),
+            "shared_skills": shared_skills,
+            "low_confidence": low,
+            "model_version": self.model_version_,
+            **extra,
+        }
+        return _new_suggestion(fields)
+
+    def _fitted_pair(self, candidate, slot, vocabularies):
+        """The fitted encodings of the pair when both profiles are fitted as they are and name
+        no label the fitted vocabularies lack (a fresh encoding would be the same); else None."""
+        grown = (
+            len(vocabularies["skill"].index) != len(self.skill_vocab_.index)
+            or len(vocabularies["occupation"].index) != len(self.occupation_vocab_.index)
+            or len(vocabularies["adaptation"]) != len(self.adaptation_vocab_)
+        )
+        if grown:
+            return None
+        c = self._fitted_positions([candidate], Candidate)[0]
+        s = self._fitted_positions([slot], Slot)[0]
+        if c < 0 or s < 0:
+            return None
+        return _take(self.candidates_, [c]), _take(self.slots_, [s])
+
+    def explain(self, candidate, slot) -> Suggestion:
+        """Full breakdown for any candidate–slot pair, fitted or not.
+
+        Returns
+        -------
+        Suggestion
+            With ``factors``, ``reasons``, ``rules_met``, ``shared_terms`` and ``shared_skills``.
+            For a pair that breaks a hard rule, ``blocked_by`` names the rules, ``score`` is 0 and
+            ``factors`` show how the pair would otherwise have scored.
+        """
+        check_is_fitted(self)
+        _check_profiles([candidate], Candidate, "candidate")
+        _check_profiles([slot], Slot, "slot")
+        vocabularies = self._vocabularies(candidate, slot)
+        fitted = self._fitted_pair(candidate, slot, vocabularies)
+        if fitted is not None:  # a ranked list's rows: no encoding at all (8 ms a pair)
+            cands, slots = fitted
+        else:
+            cands = self._encode([candidate], Candidate, vocabularies)
+            slots = self._encode([slot], Slot, vocabularies)
+        masks = {
+            name: bool(mask[0]) for name, mask in pair_rule_masks(cands.rules, slots.rules).items()
+        }
+        applies = bool(distance_applies(cands.rules, slots.rules)[0])
+        blocked = tuple(name for name in RULES if not masks[name])
+        met = tuple(name for name in RULES if masks[name] and (name != "distance" or applies))
+        values = self._pair_values(cands, slots, [0], [0])
+        contributions = self._contributions(cands, slots, [0], [0], values)[0]
+        values = values[0]
+        km = float(distance_km(cands.features.latlon[:1], slots.features.latlon[:1])[0])
+        # The people's own words only: the taxonomy labels the texts are expanded with carry
+        # both languages, and skills and occupations have reasons of their own.
+        terms = shared_terms(
+            self.text_model_,
+            f"{candidate.goals} {candidate.experience}",
+            f"{slot.title} {slot.description}",
+        )
+        suggestion = self._suggestion(
+            candidate,
+            slot,
+            contributions.tolist(),
+            values.tolist(),
+            km,
+            bool(cands.thin[0] or slots.thin[0]),
+            concept=self._shared_concepts(cands.features, slots.features, [0], [0])[0],
+            shared_terms=terms,
+            rules_met=met,
+            blocked_by=blocked,
+        )
+        if blocked:
+            why_blocked = blocked_reasons(candidate, slot, blocked, km)
+            suggestion = replace(suggestion, score=0.0, reasons=why_blocked + suggestion.reasons)
+        return suggestion
+
+
+def _new_suggestion(fields: dict) -> Suggestion:
+    """Suggestion without the frozen dataclass's per-field ``object.__setattr__`` calls.
+
+    A full re-match builds a million of these; every field here comes from the engine itself,
+    so the checks a public constructor would make are not needed.
+    """
+    suggestion = object.__new__(Suggestion)
+    suggestion.__dict__.update(fields)
+    return suggestion

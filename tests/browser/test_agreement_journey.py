@@ -9,13 +9,14 @@ import io
 import re
 from datetime import timedelta
 
+from demo_pairs import demo_employer_suggestions
 from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 from test_smoke import log_in
 
 from webapp.extensions import db
-from webapp.models import Candidate, Organisation, Placement, Slot, Suggestion, SuggestionStatus
+from webapp.models import Placement
 from webapp.services import proposals
 
 
@@ -23,20 +24,7 @@ def _proposed_pair(app) -> tuple[int, str, object, object]:
     """A demo pair for an Ahus slot that needs an agreement (not a school placement), approved
     and proposed by the caseworker (those pages: the placement journey)."""
     with app.app_context():
-        suggestion = db.session.scalars(
-            select(Suggestion)
-            .join(Slot, Slot.id == Suggestion.slot_id)
-            .join(Organisation, Organisation.id == Slot.organisation_id)
-            .join(Candidate, Candidate.id == Suggestion.candidate_id)
-            .where(
-                Organisation.name == "Akershus universitetssykehus (Ahus)",
-                Slot.kind != "school_placement",
-                Suggestion.status == SuggestionStatus.SUGGESTED,
-                Candidate.consent_at.is_not(None),
-                Candidate.reference_code.startswith("NAV"),
-            )
-            .order_by(Suggestion.score.desc(), Suggestion.id)
-        ).first()
+        suggestion = db.session.scalars(demo_employer_suggestions()).first()
         assert suggestion is not None, "the demo should suggest NAV candidates for Ahus slots"
         suggestion_id, slot_title = suggestion.id, suggestion.slot.title
         caseworker = suggestion.candidate.caseworker

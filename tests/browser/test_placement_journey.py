@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from demo_pairs import demo_employer_suggestions
 from factories import approve_agreement
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -12,12 +13,9 @@ from test_smoke import DEMO_LOGINS, log_in
 
 from webapp.extensions import db
 from webapp.models import (
-    Candidate,
-    Organisation,
     Placement,
     Slot,
     Suggestion,
-    SuggestionStatus,
     User,
 )
 from webapp.services import pseudonyms
@@ -32,20 +30,7 @@ def _a_pair_for_the_demo_employer(app) -> tuple[int, int, str]:
     """A suggested pair: a consenting NAV candidate and an Ahus slot (the demo employer) of a
     kind that needs an agreement (not a school placement)."""
     with app.app_context():
-        rows = db.session.scalars(
-            select(Suggestion)
-            .join(Slot, Slot.id == Suggestion.slot_id)
-            .join(Organisation, Organisation.id == Slot.organisation_id)
-            .join(Candidate, Candidate.id == Suggestion.candidate_id)
-            .where(
-                Organisation.name == "Akershus universitetssykehus (Ahus)",
-                Suggestion.status == SuggestionStatus.SUGGESTED,
-                Candidate.consent_at.is_not(None),
-                Candidate.reference_code.startswith("NAV"),
-                Slot.kind != "school_placement",  # a kind that needs the agreement signed
-            )
-            .order_by(Suggestion.score.desc())
-        ).all()
+        rows = db.session.scalars(demo_employer_suggestions()).all()
         # Pages name a suggestion's buttons by the slot's title: take one whose title is the
         # only one of its kind among the candidate's suggestions, so a name means one card.
         for suggestion in rows:

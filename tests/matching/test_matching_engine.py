@@ -320,3 +320,19 @@ def test_shared_terms_are_words_of_the_texts_not_of_the_taxonomy_labels():
     explained = matcher.explain(CANDIDATES[0], SLOTS[0])
     assert "matlaging" in explained.shared_terms
     assert not {"cook", "cooking"} & set(explained.shared_terms)
+
+
+def test_explaining_a_fitted_pair_gives_what_encoding_it_afresh_gives(make_slot, make_candidate):
+    from dataclasses import replace
+
+    slots = [make_slot("s1", skills=frozenset({"hygiene"})), make_slot("s2", title="Butikk")]
+    candidates = [make_candidate("c1", skills=frozenset({"hygiene"})), make_candidate("c2")]
+    matcher = Matcher().fit(slots, candidates)
+    for candidate in candidates:
+        for slot in slots:
+            fitted = matcher.explain(candidate, slot)  # looked up in the index
+            afresh = matcher.explain(replace(candidate, id="new"), replace(slot, id="new"))
+            assert fitted.score == pytest.approx(afresh.score)
+            assert fitted.factors == pytest.approx(afresh.factors)
+            assert fitted.reasons == afresh.reasons
+            assert fitted.shared_skills == afresh.shared_skills

@@ -13,9 +13,9 @@ from matching import (
     Matcher,
     Slot,
     TamperedModelError,
+    persistence,
+    side_index,
 )
-from matching import engine as live_engine
-from matching import index as live_index
 
 WORDS = [
     "kokk",
@@ -148,7 +148,7 @@ def assert_same_as_fresh(matcher, slots, candidates, probes):
 def test_a_thousand_random_updates_and_removals_equal_a_fresh_index(
     monkeypatch, rerank_size, merge_rows
 ):
-    monkeypatch.setattr(live_index, "DELTA_MIN_ROWS", merge_rows)
+    monkeypatch.setattr(side_index, "DELTA_MIN_ROWS", merge_rows)
     rng = np.random.default_rng(2026)
     slots = {f"s{i}": random_slot(rng, f"s{i}") for i in range(30)}
     candidates = {f"c{i}": random_candidate(rng, f"c{i}") for i in range(50)}
@@ -306,7 +306,7 @@ def test_a_signed_artefact_loads_with_its_key(fitted):
     [
         (lambda data: data[:-1] + bytes([data[-1] ^ 1]), "signature does not match"),
         (lambda data: data.replace(b"HMAC", b"HMAX", 1), "not signed"),
-        (lambda data: data[len(live_engine.SIGNED_MAGIC) + 32 :], "not signed"),
+        (lambda data: data[len(persistence.SIGNED_MAGIC) + 32 :], "not signed"),
     ],
     ids=["changed-payload", "changed-header", "bare-pickle"],
 )
@@ -315,7 +315,7 @@ def test_a_tampered_artefact_is_refused_before_anything_is_unpickled(
 ):
     matcher, _rng = fitted
     data = spoil(matcher.to_bytes(KEY))
-    monkeypatch.setattr(live_engine.pickle, "loads", lambda *_a: pytest.fail("unpickled"))
+    monkeypatch.setattr(persistence.pickle, "loads", lambda *_a: pytest.fail("unpickled"))
     with pytest.raises(TamperedModelError, match=message):
         Matcher.from_bytes(data, KEY)
 

@@ -54,10 +54,7 @@ def world(app_ctx, app):
 
 
 def _placement(world, db):
-    suggestion = world.suggestion(db)
-    proposals.approve(world.caseworker, suggestion)
-    proposals.propose(world.caseworker, suggestion)
-    return proposals.accept(world.employer, suggestion)
+    return proposals.accept(world.employer, world.proposed(db))
 
 
 def _filled(world, db):

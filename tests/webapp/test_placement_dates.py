@@ -22,18 +22,11 @@ def world(app_ctx, app):
         yield World()
 
 
-def _proposed(world, db):
-    suggestion = world.suggestion(db)
-    proposals.approve(world.caseworker, suggestion)
-    proposals.propose(world.caseworker, suggestion)
-    return suggestion
-
-
 @pytest.mark.parametrize("offset", [-1, -365 * 2000, 365 * 3000])
 def test_an_acceptance_date_outside_the_slots_period_is_refused(world, db, offset):
     world.slot.end_date = world.slot.start_date + timedelta(days=180)
     db.session.commit()
-    suggestion = _proposed(world, db)
+    suggestion = world.proposed(db)
     try:
         day = world.slot.start_date + timedelta(days=offset)
     except OverflowError:
@@ -46,13 +39,13 @@ def test_an_acceptance_date_outside_the_slots_period_is_refused(world, db, offse
 
 
 def test_an_acceptance_date_within_the_period_is_the_placements_start(world, db):
-    suggestion = _proposed(world, db)
+    suggestion = world.proposed(db)
     day = world.slot.start_date + timedelta(days=7)
     assert proposals.accept(world.employer, suggestion, day).start_date == day
 
 
 def test_starting_before_the_start_date_needs_a_reason_kept_in_the_audit_trail(world, db):
-    placement = proposals.accept(world.employer, _proposed(world, db))
+    placement = proposals.accept(world.employer, world.proposed(db))
     approve_agreement(placement, world.employer, world.caseworker)
     assert placement.start_date > date.today()
     with pytest.raises(DomainError) as refused:
@@ -69,7 +62,7 @@ def test_starting_before_the_start_date_needs_a_reason_kept_in_the_audit_trail(w
 
 
 def test_completing_a_placement_sets_its_end_date(world, db):
-    placement = proposals.accept(world.employer, _proposed(world, db))
+    placement = proposals.accept(world.employer, world.proposed(db))
     assert placement.end_date is None  # the slot has no end date
     approve_agreement(placement, world.employer, world.caseworker)
     start = placement.start_date
@@ -81,7 +74,7 @@ def test_completing_a_placement_sets_its_end_date(world, db):
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "ikke-en-dato"])
 def test_an_invalid_acceptance_date_on_the_page_says_what_is_wrong(world, db, app, day):
-    suggestion = _proposed(world, db)
+    suggestion = world.proposed(db)
     client = app.test_client()
     submit(client, "/logg-inn", {"email": world.employer.email, "password": PASSWORD})
     url = f"/arbeidsgiver/forslag/{suggestion.id}"
@@ -93,7 +86,7 @@ def test_an_invalid_acceptance_date_on_the_page_says_what_is_wrong(world, db, ap
 
 
 def test_a_follow_up_date_far_away_or_in_the_past_is_refused(world, db):
-    placement = proposals.accept(world.employer, _proposed(world, db))
+    placement = proposals.accept(world.employer, world.proposed(db))
     approve_agreement(placement, world.employer, world.caseworker)
     placements.change_state(world.caseworker, placement, "start", early_start_reason="Tidlig.")
     for day in (date.today() - timedelta(days=1), date.today() + timedelta(days=400)):

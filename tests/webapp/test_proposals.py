@@ -72,6 +72,13 @@ class World:
             )
         ).one()
 
+    def proposed(self, db) -> Suggestion:
+        """The pair, approved by the caseworker and proposed to the employer."""
+        suggestion = self.suggestion(db)
+        proposals.approve(self.caseworker, suggestion)
+        proposals.propose(self.caseworker, suggestion)
+        return suggestion
+
 
 @pytest.fixture
 def world(app_ctx, app):
@@ -98,9 +105,7 @@ def test_each_process_loads_the_newest_model_version(world, db):
 
 
 def test_the_whole_path_to_a_completed_placement(world, db):
-    suggestion = world.suggestion(db)
-    proposals.approve(world.caseworker, suggestion)
-    proposals.propose(world.caseworker, suggestion)
+    suggestion = world.proposed(db)
     assert suggestion.status == SuggestionStatus.PROPOSED
     assert suggestion.answer_due == date.today() + timedelta(days=proposals.ANSWER_DAYS)
     told = db.session.scalars(select(Notification).where(Notification.user_id == world.employer.id))
@@ -188,9 +193,7 @@ def test_no_proposal_without_consent(app_ctx, app, db):
 
 
 def test_withdrawn_consent_blocks_a_pending_proposal_at_once(world, db, client, auth):
-    suggestion = world.suggestion(db)
-    proposals.approve(world.caseworker, suggestion)
-    proposals.propose(world.caseworker, suggestion)
+    suggestion = world.proposed(db)
     auth.login(world.caseworker.email, PASSWORD)
     url = f"/veileder/kandidater/{world.candidate.id}"
     response = submit(client, f"{url}/samtykke/trekk", form_url=url)
@@ -205,9 +208,7 @@ def test_withdrawn_consent_blocks_a_pending_proposal_at_once(world, db, client, 
 
 
 def test_consent_withdrawn_after_proposal_hides_the_card(world, db, client, auth):
-    suggestion = world.suggestion(db)
-    proposals.approve(world.caseworker, suggestion)
-    proposals.propose(world.caseworker, suggestion)
+    suggestion = world.proposed(db)
     # Withdrawn behind the service's back: the page itself must still refuse to show anything.
     world.candidate.consent_withdrawn_at = world.candidate.consent_at + timedelta(seconds=1)
     db.session.commit()
@@ -232,9 +233,7 @@ def test_employer_never_sees_an_unproposed_pair(world, db, client, auth, status)
 
 
 def test_the_employer_card_shows_what_the_match_needs_and_nothing_else(world, db, client, auth):
-    suggestion = world.suggestion(db)
-    proposals.approve(world.caseworker, suggestion)
-    proposals.propose(world.caseworker, suggestion)
+    suggestion = world.proposed(db)
     auth.login(world.employer.email, PASSWORD)
     assert "Lagermedarbeider med truck" in client.get("/arbeidsgiver/forslag").get_data(
         as_text=True
@@ -348,9 +347,7 @@ def test_reminders_then_expiry(world, db, runner):
 
 
 def test_placement_reminders_and_illegal_moves(world, db):
-    suggestion = world.suggestion(db)
-    proposals.approve(world.caseworker, suggestion)
-    proposals.propose(world.caseworker, suggestion)
+    suggestion = world.proposed(db)
     placement = proposals.accept(world.employer, suggestion, world.slot.start_date)
     with pytest.raises(DomainError):
         placements.change_state(world.caseworker, placement, "complete", outcome="employment")

@@ -85,9 +85,7 @@ def verify(secret: str, request: dict) -> bool:
 
 
 def accepted(world, db) -> Placement:
-    suggestion = world.suggestion(db)
-    proposals.approve(world.caseworker, suggestion)
-    proposals.propose(world.caseworker, suggestion)
+    suggestion = world.proposed(db)
     return proposals.accept(world.employer, suggestion)
 
 
@@ -130,9 +128,7 @@ def test_placement_state_changes_and_declines_are_sent(world, db, receiver):
 
 def test_nothing_is_sent_for_a_change_that_was_rolled_back(world, db, receiver):
     endpoint_for(world.nav, receiver.url)
-    suggestion = world.suggestion(db)
-    proposals.approve(world.caseworker, suggestion)
-    proposals.propose(world.caseworker, suggestion)
+    suggestion = world.proposed(db)
     world.candidate.consent_withdrawn_at = utcnow()  # accept() refuses and rolls back
     db.session.commit()
     with pytest.raises(DomainError):

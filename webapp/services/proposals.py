@@ -94,7 +94,7 @@ def _reason(codes: dict, code: str | None, text: str) -> tuple[str, str]:
 
 
 def _remember_versions(suggestion: Suggestion) -> None:
-    # A rejected or declined pair returns only after one side changes (see matchmaking._store).
+    # A rejected or declined pair returns only after one side changes (see suggestion_store).
     suggestion.candidate_changed_at = suggestion.candidate.updated_at
     suggestion.slot_changed_at = suggestion.slot.updated_at
 
