@@ -109,10 +109,11 @@ def bounded(field):
         field.validators = [_number_in_database_range, *field.validators]
     if isinstance(field, DateField | DateTimeField):
         field.validators = [_date_in_window, *field.validators]
-    if isinstance(field, DateField):
+    if isinstance(field, DateField) and not getattr(field, "date_hint", False):
         field.strptime_format = list(DATE_FORMATS)
         field.invalid_value_message = field.invalid_value_message or INVALID_DATE
         field.description = _with_date_hint(field.description)
+        field.date_hint = True
     return field
 
 
