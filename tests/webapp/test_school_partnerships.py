@@ -309,3 +309,10 @@ def test_the_scheduled_daily_job_does_the_school_work_too(db, world, monkeypatch
     done = jobs.run_reminders()
     assert done["school_requests_reminded"] == 1
     assert "school_needs_unmet" in done and "expired" in done and "agreements_unsigned" in done
+
+
+def test_the_reminders_command_prints_every_part_of_the_daily_run(runner, db, world):
+    result = runner.invoke(args=["reminders", "run"])
+    assert result.exit_code == 0, result.output
+    for part in ("expired 0", "agreements unsigned 0", "school requests reminded 0"):
+        assert part in result.output
