@@ -31,7 +31,6 @@ from webapp.models import (
     utcnow,
 )
 from webapp.services import audit, matchmaking
-from webapp.services import proposals as proposal_service
 from webapp.services import taxonomy as taxonomies
 from webapp.services.errors import DomainError, NotAllowed
 
@@ -427,49 +426,6 @@ def archive(actor: User, candidate: Candidate) -> Candidate:
     return change_status(actor, candidate, "archive")
 
 
-def withdraw_consent(actor: User, candidate: Candidate) -> int:
-    """Withdraw consent now: proposals waiting at employers are withdrawn in the same step.
-
-    Returns how many proposals were withdrawn.
-    """
-    try:
-        require_may_see(actor, candidate)
-        if not candidate.has_consent:
-            raise DomainError(_("Kandidaten har ikke gitt samtykke som kan trekkes."))
-    except DomainError:
-        db.session.rollback()
-        raise
-    candidate.consent_withdrawn_at = utcnow()
-    # Proposals waiting at employers are withdrawn in the same step, and the employers told.
-    withdrawn = proposal_service.withdraw_pending_for(actor, candidate)
-    audit.record(actor, "candidate.consent_withdrawn", candidate, proposals=withdrawn)
-    db.session.commit()
-    matchmaking.refresh_after_save(candidate=candidate)
-    return withdrawn
-
-
-def give_consent(actor: User, candidate: Candidate, scope: str) -> Candidate:
-    """Record consent (again), with what it covers."""
-    try:
-        require_may_see(actor, candidate)
-        if candidate.status == CandidateStatus.ARCHIVED:
-            raise DomainError(_("En arkivert kandidat kan ikke gi samtykke. Aktiver først."))
-        if candidate.has_consent:
-            raise DomainError(_("Kandidaten har allerede gitt samtykke."))
-        scope = _check_text(scope, CONSENT_SCOPE_MAX, "consent_scope")
-        if not scope:
-            raise DomainError(_("Beskriv hva kandidaten har samtykket til."), "consent_scope")
-    except DomainError:
-        db.session.rollback()
-        raise
-    candidate.consent_at = utcnow()
-    candidate.consent_scope = scope
-    audit.record(actor, "candidate.consent_given", candidate, scope=scope)
-    db.session.commit()
-    matchmaking.refresh_after_save(candidate=candidate)
-    return candidate
-
-
 def record_view(actor: User, candidate: Candidate, page: str = "detail") -> None:
     """Every look at a candidate's page is written to the audit log (DESIGN.md §5)."""
     require_may_see(actor, candidate)
@@ -499,3 +455,7 @@ def check_fields(
     """Every rule the form's save applies, without saving: for imports' row-by-row checks."""
     _require_caseworker(actor)
     return _check_fields(actor, fields, candidate, codes_in_use)
+
+
+# Consent has a module of its own; the names stay here for the views and tests that use them.
+from webapp.services.consent import give_consent, withdraw_consent  # noqa: E402, F401
