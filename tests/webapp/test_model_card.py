@@ -43,6 +43,14 @@ def _history(n_pairs, *, expired=False):
     db.session.commit()
 
 
+def _model_card_page(app) -> str:
+    """The model card as the municipality's admin sees it."""
+    admin = make_user(kind=OrganisationKind.MUNICIPALITY, email="admin@kommune.example.no")
+    client = app.test_client()
+    submit(client, "/logg-inn", {"email": admin.email, "password": PASSWORD})
+    return client.get("/admin/matchmodell/kort").get_data(as_text=True)
+
+
 def _summary(db):
     return db.session.scalar(select(ModelArtifact).order_by(ModelArtifact.id.desc())).summary
 
@@ -92,10 +100,7 @@ def test_the_model_card_shows_the_comparison_and_the_fairness_report(app, db):
     _history(80)
     make_slot(title="Lager")
     matchmaking.rebuild()
-    admin = make_user(kind=OrganisationKind.MUNICIPALITY, email="admin@kommune.example.no")
-    client = app.test_client()
-    submit(client, "/logg-inn", {"email": admin.email, "password": PASSWORD})
-    page = client.get("/admin/matchmodell/kort").get_data(as_text=True)
+    page = _model_card_page(app)
     assert "Modellkort for matchmodellen" in page
     assert "Vekter satt for hånd" in page
     assert "AUC" in page and "Brier" in page and "MRR" in page
@@ -103,10 +108,7 @@ def test_the_model_card_shows_the_comparison_and_the_fairness_report(app, db):
 
 
 def test_the_model_card_before_any_model_says_so(app, db):
-    admin = make_user(kind=OrganisationKind.MUNICIPALITY, email="admin@kommune.example.no")
-    client = app.test_client()
-    submit(client, "/logg-inn", {"email": admin.email, "password": PASSWORD})
-    page = client.get("/admin/matchmodell/kort").get_data(as_text=True)
+    page = _model_card_page(app)
     assert "ikke bygget ennå" in page
 
 
@@ -172,10 +174,7 @@ def test_with_the_semantic_encoder_a_rebuild_reuses_the_cached_embeddings(
     matchmaking.rebuild()
     second = matchmaking.current_matcher()[0].text_model_.encoder
     assert second.calls - calls == 1  # only the new candidate's text was encoded
-    admin = make_user(kind=OrganisationKind.MUNICIPALITY, email="admin@kommune.example.no")
-    client = app.test_client()
-    submit(client, "/logg-inn", {"email": admin.email, "password": PASSWORD})
-    page = client.get("/admin/matchmodell/kort").get_data(as_text=True)
+    page = _model_card_page(app)
     assert "semantisk koder stand-in" in page
 
 
@@ -184,10 +183,7 @@ def test_without_the_setting_the_model_card_says_no_semantic_encoder(app, db):
     make_candidate(goals=GOALS)
     matchmaking.rebuild()
     assert _summary(db)["encoder"] is None
-    admin = make_user(kind=OrganisationKind.MUNICIPALITY, email="admin@kommune.example.no")
-    client = app.test_client()
-    submit(client, "/logg-inn", {"email": admin.email, "password": PASSWORD})
-    assert "uten semantisk koder" in client.get("/admin/matchmodell/kort").get_data(as_text=True)
+    assert "uten semantisk koder" in _model_card_page(app)
 
 
 def test_the_setting_without_the_extra_fails_the_rebuild_with_the_reason(app, db, monkeypatch):
