@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import force_locale
+
 from webapp.ui.match_text import explanation, reason_text
 
 
@@ -69,4 +71,23 @@ def test_headline_is_the_strongest_positive_reason(app):
         assert headline([REASONS[-1]]) is None
         assert headline([{"key": "low_confidence", "params": {}}, REASONS[4]]) == (
             "Reisevei omtrent 2,1 km"
+        )
+
+
+def test_occupation_reasons_name_the_occupation_in_the_readers_language(app, db):
+    """Occupation labels are kept by the process (3,000 rows): per language, and a renamed or
+    added occupation is named at once (the cache is keyed by the number of occupations)."""
+    from webapp.models import Occupation
+
+    reason = {"key": "occupation_match", "params": {"occupation": "logistikkfaget"}}
+    row = db.session.get(Occupation, "logistikkfaget")
+    with app.test_request_context():
+        assert reason_text(reason) == f"Ønsket yrke: {row.name_nb}"
+    with app.test_request_context(), force_locale("en"):
+        assert reason_text(reason) == f"Wanted occupation: {row.name_en}"
+    db.session.add(Occupation(code="nytt-fag", category="trade", name_nb="Nytt fag", name_en="New"))
+    db.session.flush()
+    with app.test_request_context():
+        assert reason_text({"key": "occupation_match", "params": {"occupation": "nytt-fag"}}) == (
+            "Ønsket yrke: Nytt fag"
         )
