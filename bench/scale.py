@@ -122,6 +122,18 @@ def exhaustive_overlap(matcher, candidates, k=TOP_K, block=50) -> float:
     return found / max(total, 1)
 
 
+class RandomNetwork:
+    """Seeded random unit vectors of the network's size: the index's cost without the network."""
+
+    def encode(self, texts, **_):
+        rng = np.random.default_rng(len(texts))
+        vectors = rng.standard_normal((len(texts), 384)).astype(np.float32)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    def get_sentence_embedding_dimension(self):
+        return 384
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", type=int, default=100_000)
@@ -132,6 +144,12 @@ def main(argv=None):
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--live", action="store_true", help="measure update/remove instead")
     parser.add_argument("--ops", type=int, default=2000, help="updates/removals with --live")
+    parser.add_argument(
+        "--semantic",
+        choices=("minilm", "random"),
+        help="with the semantic encoder, every text weighted as if English (its full cost); "
+        "'random' stands in seeded random embeddings for the network (index cost only)",
+    )
     args = parser.parse_args(argv)
     if args.live:
         return live_benchmark(args)
@@ -150,7 +168,22 @@ def main(argv=None):
         flush=True,
     )
 
-    matcher = timed(results, "fit", lambda: Matcher().fit(slots, candidates))
+    params = {}
+    if args.semantic:
+        from matching import semantic
+
+        # The synthetic words are no language the network knows, which would give them no
+        # embedding share: measure the cost as if every text were English.
+        class Encoder(semantic.SentenceEncoder):
+            def known_share(self, texts):
+                return np.ones(len(texts))
+
+            def _network(self):
+                return RandomNetwork() if args.semantic == "random" else super()._network()
+
+        params["encoder"] = Encoder()
+        results["semantic"] = args.semantic
+    matcher = timed(results, "fit", lambda: Matcher(**params).fit(slots, candidates))
     # The engine's retrieval vectors on both sides (pruned, as the engine searches them).
     cand_vectors = matcher._vectors(matcher.candidates_, matcher.slots_exact_)
     slot_vectors = matcher._vectors(matcher.slots_, matcher.slots_exact_)

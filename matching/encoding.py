@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from . import occupations as occupation_layer
 from .rules import CandidateRules, SlotRules, adaptation_vocabulary
 from .scoring import factor_values, side_features
-from .text import unusual_text
+from .text import ProfileText, unusual_text
 from .topk import Side
 from .types import Candidate, Slot
 
@@ -81,7 +81,7 @@ class ProfileEncoding:
             return texts, None
         concepts = occupation_layer.profile_concepts(index, profiles, is_slot)
         expanded = [
-            f"{t} {extra}" if extra else t
+            ProfileText(f"{t} {extra}", own=t) if extra else t
             for t, extra in zip(texts, index.expansions(concepts), strict=True)
         ]
         return expanded, concepts

