@@ -40,11 +40,12 @@ def _date(value) -> str:
 
 def _labels_of(model) -> dict[str, str]:
     """Code → label of a (small) taxonomy, read once per request, not once per reason."""
-    if model is Occupation:  # 3,000 of them: kept by the process
-        return taxonomy.occupation_labels()
     cache = g.setdefault("taxonomy_labels", {})
     if model not in cache:
-        cache[model] = {row.code: row.label for row in db.session.scalars(select(model))}
+        if model is Occupation:  # 3,000 of them: kept by the process, asked for once a request
+            cache[model] = taxonomy.occupation_labels()
+        else:
+            cache[model] = {row.code: row.label for row in db.session.scalars(select(model))}
     return cache[model]
 
 
