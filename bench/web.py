@@ -3,11 +3,13 @@
     .venv/bin/python bench/web.py                                    # 10k candidates, 5k slots
     .venv/bin/python bench/web.py --candidates 100000 --slots 50000 --suggestions 200000 \\
         --placements 30000
+    .venv/bin/python bench/web.py --database NAME --candidates 100000 ...   # a kept database
 
 Steps: a fresh PostgreSQL database; ``flask db upgrade``; ``flask seed synthetic`` (candidates,
 slots, suggestions, placements; ANALYZE); the app under gunicorn (2 workers) and the bare
 Flask + SQLAlchemy + Jinja page (``bench/bare_app.py``, 50 of the candidates) under gunicorn (2
-workers) on the same database; sign in as each role; then, page by page, a sequential run
+workers) on the same database; wait until both servers' workers have started and gone quiet;
+sign in as each role; then, page by page, a sequential run
 (median and p95 of single requests) and a run at ``--connections`` concurrent connections
 (throughput, p50, p95, errors). Prints a table, then one JSON line per page:
 ``{"page", "rps", "p50_ms", "p95_ms", "errors", "ratio", "seq_ms", "seq_ratio"}`` with
@@ -170,19 +172,48 @@ def psql(admin_url: str, sql: str) -> None:
     subprocess.run(["psql", admin_url, "-q", "-c", sql], check=True, capture_output=True)
 
 
-def start_gunicorn(app: str, port: int, env: dict, chdir: Path) -> subprocess.Popen:
+def start_gunicorn(
+    app: str, port: int, env: dict, chdir: Path, timeout_s: int = 30
+) -> subprocess.Popen:
     process = subprocess.Popen(
         [str(GUNICORN), "-w", "2", "-b", f"127.0.0.1:{port}", "--chdir", str(chdir)]
-        + ["--timeout", "30", "--log-level", "warning", app],
+        + ["--timeout", str(timeout_s), "--log-level", "warning", app],
         env=env,
         cwd=ROOT,
     )
-    for _ in range(300):
+    # A worker answers once it has loaded the model (a minute at 100k × 50k).
+    for _ in range(10 * max(30, 3 * timeout_s)):
         if request(port, "/healthz" if "webapp" in app else "/")[0] in (200, 302, 404):
             return process
         time.sleep(0.1)
     process.kill()
     raise SystemExit(f"gunicorn {app} did not start")
+
+
+def settle(process: subprocess.Popen, workers: int = 2, timeout_s: float = 120) -> None:
+    """Wait until gunicorn's ``workers`` have started and gone quiet (their CPU time stops
+    growing). The first worker answers while the second still imports and loads the model; a
+    page measured then (the bare page, first) shares the cores with that start."""
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+
+    def cpu_ticks() -> tuple[int, int]:
+        pids = children.read_text().split() if children.exists() else []
+        ticks = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime + stime
+        return len(pids), ticks
+
+    stop, last = time.perf_counter() + timeout_s, None
+    while time.perf_counter() < stop:
+        count, ticks = cpu_ticks()
+        if count >= workers and last is not None and ticks - last <= 2:
+            return
+        last = ticks if count >= workers else None
+        time.sleep(0.5)
 
 
 def ids(database_url: str) -> dict:
@@ -202,6 +233,17 @@ def ids(database_url: str) -> dict:
             ),
             "slot": one("SELECT id FROM slot WHERE status = 'open' ORDER BY id LIMIT 1"),
         }
+
+
+def kept_logins(database_url: str) -> dict[str, str]:
+    """The synthetic set's sign-in e-mail per role in a kept database (what seeding printed)."""
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT email FROM \"user\" WHERE email LIKE 'syntetisk.%' ORDER BY id"
+        ).fetchall()
+    return {email.split(".")[1]: email for (email,) in reversed(rows)}
 
 
 def pages(found: dict) -> list[tuple[str, str, str]]:
@@ -241,14 +283,26 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=5.0, help="seconds at N connections")
     parser.add_argument("--port", type=int, default=8710)
     parser.add_argument("--rebuild", action="store_true", help="flask match rebuild first")
+    parser.add_argument(
+        "--worker-timeout",
+        type=int,
+        default=30,
+        help="gunicorn's --timeout, which also bounds a worker's start (the model's loading)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--only", default="", help="measure only pages whose name has this")
+    parser.add_argument(
+        "--database", help="measure a database kept by an earlier --keep run (no seeding; kept)"
+    )
     args = parser.parse_args()
 
-    name = f"arbeidsbro_bench_web_{os.getpid()}"
+    name = args.database or f"arbeidsbro_bench_web_{os.getpid()}"
     admin_url = f"{args.server}/postgres"
     database_url = f"{args.server}/{name}"
-    psql(admin_url, f"CREATE DATABASE {name}")
+    if args.database:
+        args.keep = True
+    else:
+        psql(admin_url, f"CREATE DATABASE {name}")
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -261,13 +315,24 @@ def main() -> None:
     servers: list[subprocess.Popen] = []
     try:
         started = time.perf_counter()
-        logins = seed_market(args, env)
+        if args.database:  # migrated to this code's schema, not seeded again
+            run([*FLASK, "db", "upgrade"], env)
+            logins = kept_logins(database_url)
+        else:
+            logins = seed_market(args, env)
         seeded = time.perf_counter() - started
         print(f"seeded {args.candidates}/{args.slots} in {seeded:.0f} s", file=sys.stderr)
         if args.rebuild:
+            started = time.perf_counter()
             run([*FLASK, "match", "rebuild"], env)
-        servers.append(start_gunicorn("webapp:create_app()", args.port, env, ROOT))
+            rebuilt = time.perf_counter() - started
+            print(f"rebuilt the model in {rebuilt:.0f} s", file=sys.stderr)
+        servers.append(
+            start_gunicorn("webapp:create_app()", args.port, env, ROOT, args.worker_timeout)
+        )
         servers.append(start_gunicorn("bare_app:app", args.port + 1, env, ROOT / "bench"))
+        for server in servers:
+            settle(server)
         cookies = {role: login(args.port, email) for role, email in logins.items()}
         found = ids(database_url)
 

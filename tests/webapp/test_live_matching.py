@@ -7,6 +7,7 @@ import logging
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 from factories import PASSWORD, make_candidate, make_slot
 from sqlalchemy import select, update
 from support import make_test_app, require_redis
@@ -280,6 +281,29 @@ def test_a_tampered_artefact_is_refused_and_the_previous_version_stays(
         matcher, version = model_store.current_matcher()
     assert version == first and matcher is not None
     assert f"model {newest} refused: model artefact: signature does not match" in caplog.text
+
+
+def test_the_artefact_is_read_in_pieces_and_loads_whole(world, db, second_app, monkeypatch):
+    """PostgreSQL refuses to send a bytea past 512 MB in one piece (hex text, 1 GB at most):
+    the 100k × 50k model could be stored but not loaded. Read with a small piece size here."""
+    (artifact,) = model_store.versions()
+    stored = db.session.scalar(select(ModelArtifact.payload).where(ModelArtifact.id == artifact.id))
+    monkeypatch.setattr(model_store, "PAYLOAD_CHUNK", len(stored) // 3 + 1)
+    pieces = []
+
+    def count(conn, cursor, statement, params, context, executemany):
+        if "substr(model_artifact.payload" in statement:
+            pieces.append(statement)
+
+    with second_app.app_context():
+        sa.event.listen(_db.engine, "before_cursor_execute", count)
+        try:
+            assert model_store._payload(artifact.id) == stored
+            matcher, version = model_store.current_matcher()
+        finally:
+            sa.event.remove(_db.engine, "before_cursor_execute", count)
+    assert len(pieces) == 2 * 3  # three pieces for _payload, three for the load
+    assert version == artifact.version and matcher is not None
 
 
 def test_listing_versions_leaves_the_payload_unloaded(world, db):

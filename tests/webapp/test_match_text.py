@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import force_locale
+
 from webapp.ui.match_text import explanation, reason_text
 
 
@@ -70,3 +72,27 @@ def test_headline_is_the_strongest_positive_reason(app):
         assert headline([{"key": "low_confidence", "params": {}}, REASONS[4]]) == (
             "Reisevei omtrent 2,1 km"
         )
+
+
+def test_occupation_reasons_name_the_occupation_in_the_readers_language(app, db):
+    """Occupation labels are kept by the process (3,000 rows): per language, and an added
+    occupation is named at once (kept, like the occupation choices, per number of occupations)."""
+    from webapp.models import Occupation
+
+    reason = {"key": "occupation_match", "params": {"occupation": "logistikkfaget"}}
+    row = db.session.get(Occupation, "logistikkfaget")
+    # Each request its own app context (and g), as in a server.
+    with app.app_context(), app.test_request_context():
+        assert reason_text(reason) == f"Ønsket yrke: {row.name_nb}"
+    with app.app_context(), app.test_request_context(), force_locale("en"):
+        assert reason_text(reason) == f"Wanted occupation: {row.name_en}"
+    added = Occupation(code="nytt-fag", category="trade", name_nb="Nytt fag", name_en="New")
+    db.session.add(added)
+    db.session.commit()  # seen from the next request's session; taxonomy rows are not emptied
+    try:
+        with app.app_context(), app.test_request_context():
+            reason = {"key": "occupation_match", "params": {"occupation": "nytt-fag"}}
+            assert reason_text(reason) == "Ønsket yrke: Nytt fag"
+    finally:
+        db.session.delete(added)
+        db.session.commit()

@@ -8,6 +8,7 @@ from functools import wraps
 from flask import abort, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db, login_manager
 from webapp.models import Role, User
@@ -26,7 +27,8 @@ def load_user(user_id: str) -> User | None:
     raw_id, _, token = user_id.partition(":")
     if not raw_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(raw_id))
+    # With its organisation in the same query: every page reads the role and whether it is active.
+    user = db.session.get(User, int(raw_id), options=[joinedload(User.organisation)])
     if user is None or user.session_token != token or not user.is_active:
         return None
     return user

@@ -26,6 +26,7 @@ from webapp.ui.forms import (
     max_length,
 )
 from webapp.ui.input import clean_text
+from webapp.ui.widgets import LongSelect
 
 
 class ColleagueField(SelectField):
@@ -65,6 +66,7 @@ def multi_select(label, choices, **kwargs) -> SelectMultipleField:
         choices=choices,
         invalid_choice_message=INVALID_CHOICE,
         render_kw={**FILTERABLE, "size": 10},
+        widget=LongSelect(multiple=True),
         **kwargs,
     )
 
@@ -377,6 +379,7 @@ class SlotSearchForm(BaseForm):
         choices=lambda: [_any(_l("Alle")), *taxonomy.occupation_choices()],
         default="",
         render_kw=FILTERABLE,
+        widget=LongSelect(),
     )
     postal_code = StringField(
         _l("Fra postnummer"),

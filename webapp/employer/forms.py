@@ -23,6 +23,7 @@ from webapp.ui.forms import (
     WholeNumberField,
     max_length,
 )
+from webapp.ui.widgets import LongSelect
 
 MAX_EXTRA_SKILLS = 10
 
@@ -86,6 +87,7 @@ class SlotForm(BaseForm):
         validators=[Optional()],
         validate_choice=True,
         render_kw=FILTERABLE,
+        widget=LongSelect(),
     )
     description = TextAreaField(
         _l("Beskrivelse"),

@@ -52,6 +52,11 @@ class Suggestion(TimestampMixin, db.Model):
         # A candidate's suggestions by state; a slot's proposals (the employer's inbox).
         Index("ix_suggestion_candidate_status", "candidate_id", "status"),
         Index("ix_suggestion_slot_status", "slot_id", "status"),
+        # The work queue's counts (strong suggestions, answers received) and the dashboard's
+        # employer answers (proposed in a period) read only the rows they count (migration 0014).
+        Index("ix_suggestion_status_score", "status", "score"),
+        Index("ix_suggestion_status_answered_at", "status", "answered_at"),
+        Index("ix_suggestion_proposed_at", "proposed_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(

@@ -32,6 +32,11 @@ KEEP_VERSIONS = 3
 #: this many ids below the last applied one and skips those it has seen.
 LOOKBACK = 100
 
+#: The artefact is read in pieces of this many bytes: PostgreSQL sends a bytea as hex text,
+#: twice its size, and refuses any value past 1 GB, so a model of 512 MB or more (545 MB at 100k
+#: candidates × 50k slots) could be stored but never read back in one piece.
+PAYLOAD_CHUNK = 64 * 1024 * 1024
+
 _EXTENSION = "arbeidsbro.model"
 
 
@@ -120,7 +125,7 @@ def _load_newest_valid() -> None:
             return  # what we have is the newest that verifies
         if row.version in _cache["refused"]:
             continue
-        payload = db.session.scalar(select(ModelArtifact.payload).where(ModelArtifact.id == row.id))
+        payload = _payload(row.id)
         try:
             matcher = matching.Matcher.from_bytes(payload, key)
         except matching.TamperedModelError as error:
@@ -135,6 +140,21 @@ def _load_newest_valid() -> None:
         install(matcher, row.version, row.changes_upto)
         _cache["refused"] = refused
         return
+
+
+def _payload(artefact_id: int) -> bytes | None:
+    """The stored artefact's bytes, read ``PAYLOAD_CHUNK`` at a time (``substr`` counts bytes of
+    a bytea or a blob, from 1, in PostgreSQL and SQLite alike)."""
+    this = ModelArtifact.id == artefact_id
+    size = db.session.scalar(select(func.length(ModelArtifact.payload)).where(this))
+    if size is None:
+        return None
+    return b"".join(
+        db.session.scalar(
+            select(func.substr(ModelArtifact.payload, start + 1, PAYLOAD_CHUNK)).where(this)
+        )
+        for start in range(0, size, PAYLOAD_CHUNK)
+    )
 
 
 def _catch_up() -> None:

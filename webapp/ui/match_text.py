@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models import Adaptation, Occupation, Skill
+from webapp.services import taxonomy
 from webapp.ui.labels import decimal, level_label, percent, slot_kind_label
 
 FACTOR_LABELS = {
@@ -41,7 +42,10 @@ def _labels_of(model) -> dict[str, str]:
     """Code → label of a (small) taxonomy, read once per request, not once per reason."""
     cache = g.setdefault("taxonomy_labels", {})
     if model not in cache:
-        cache[model] = {row.code: row.label for row in db.session.scalars(select(model))}
+        if model is Occupation:  # 3,000 of them: kept by the process, asked for once a request
+            cache[model] = taxonomy.occupation_labels()
+        else:
+            cache[model] = {row.code: row.label for row in db.session.scalars(select(model))}
     return cache[model]
 
 
