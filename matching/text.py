@@ -46,6 +46,8 @@ MIN_RETRIEVAL_DF = 2
 RETRIEVAL_DF_EXPONENT = 0.0
 #: Rows turned into vectors together (bounds the intermediate copies).
 VECTOR_CHUNK_ROWS = 16384
+#: Stems whose character rows ``char_vectors`` keeps.
+CHAR_ROW_CACHE = 50_000
 #: Rows pruned together (bounds the padded work array in ``keep_top_terms``).
 PRUNE_CHUNK_ROWS = 8192
 DTYPE = np.float32
@@ -301,22 +303,43 @@ class TextModel:
                 if form in self.vocabulary_:
                     surface.setdefault(form, word)
                     tf[form] = tf.get(form, 0) + 1
-        names = list(surface)
-        cols = np.array([self.vocabulary_[x] for x in names], dtype=np.int32)
-        counts = sp.csr_matrix(
-            (np.array([tf[x] for x in names], dtype=DTYPE), cols, [0, len(cols)]),
-            shape=(1, len(self.vocabulary_)),
-        )
-        row = self.word_tfidf_.transform(counts)
-        by_column = {int(c): x for c, x in zip(cols, names, strict=True)}
-        return {
-            by_column[j]: (surface[by_column[j]], float(w))
-            for j, w in zip(row.indices, row.data, strict=True)
+        # TfidfTransformer's sublinear tf × idf with l2 norm, without its per-call validation
+        # (explain calls this twice a pair; a ranked list explains 30 pairs).
+        weights = {
+            form: (1.0 + np.log(count)) * self.word_tfidf_.idf_[self.vocabulary_[form]]
+            for form, count in tf.items()
         }
+        norm = float(np.sqrt(sum(w * w for w in weights.values()))) or 1.0
+        return {form: (surface[form], float(w / norm)) for form, w in weights.items()}
 
     def char_vectors(self, stems) -> sp.csr_matrix:
-        """Unit-length character n-gram rows for single stems (to relate compounds)."""
-        return normalise_rows(self.char_tfidf_.transform(self.char_counter_.transform(stems)))
+        """Unit-length character n-gram rows for single stems (to relate compounds).
+
+        Rows are kept per stem (a ranked list explains one slot's words 30 times over); the
+        cache is not pickled and is emptied when it reaches ``CHAR_ROW_CACHE`` stems.
+        """
+        cache = self.__dict__.setdefault("_char_rows", {})
+        missing = list(dict.fromkeys(s for s in stems if s not in cache))
+        if missing:
+            if len(cache) + len(missing) > CHAR_ROW_CACHE:
+                cache.clear()
+            counts = sp.csr_matrix(self.char_counter_.transform(missing), dtype=np.float64)
+            counts.data = (1.0 + np.log(counts.data)) * self.char_tfidf_.idf_[counts.indices]
+            rows = normalise_rows(counts)
+            for i, stem_ in enumerate(missing):
+                lo, hi = rows.indptr[i], rows.indptr[i + 1]
+                cache[stem_] = (rows.indices[lo:hi], rows.data[lo:hi])
+        parts = [cache[s] for s in stems]
+        indptr = np.concatenate([[0], np.cumsum([len(i) for i, _ in parts])])
+        indices = np.concatenate([i for i, _ in parts]) if parts else np.zeros(0, np.int32)
+        data = np.concatenate([d for _, d in parts]) if parts else np.zeros(0, DTYPE)
+        shape = (len(parts), len(self.char_tfidf_.idf_))
+        return sp.csr_matrix((data, indices, indptr), shape=shape)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_char_rows", None)
+        return state
 
 
 def normalise_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:

@@ -336,3 +336,15 @@ def test_explaining_a_fitted_pair_gives_what_encoding_it_afresh_gives(make_slot,
             assert fitted.factors == pytest.approx(afresh.factors)
             assert fitted.reasons == afresh.reasons
             assert fitted.shared_skills == afresh.shared_skills
+
+
+def test_explained_words_are_the_same_from_the_stem_cache_and_it_is_not_saved():
+    cook = Candidate(id="c", kinds={"apprenticeship"}, goals="kokk og baker")
+    matcher = Matcher(occupations=None).fit(SLOTS, [cook])
+    model = matcher.text_model_
+    first = model.char_vectors(["kokk", "kantin", "kokk"]).toarray()
+    assert model._char_rows  # kept for the next explanation
+    again = model.char_vectors(["kantin", "kokk"]).toarray()
+    np.testing.assert_array_equal(again, first[[1, 0]])
+    np.testing.assert_allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-6)
+    assert "_char_rows" not in pickle.loads(pickle.dumps(model)).__dict__  # noqa: S301
