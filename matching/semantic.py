@@ -163,7 +163,8 @@ class SentenceEncoder:
 
 
 def resolve(encoder):
-    """The ``Matcher(encoder=...)`` parameter: None, "minilm", or an object with ``encode``."""
+    """The ``Matcher(encoder=...)`` parameter: None, "minilm", or an encoder object (with
+    ``encode``, ``known_share`` and ``keep_only``, like ``SentenceEncoder``)."""
     if encoder == "minilm":
         return SentenceEncoder()
     if encoder is None or (not isinstance(encoder, str) and hasattr(encoder, "known_share")):
@@ -216,7 +217,7 @@ class FusedTextModel:
         return self.weight * self.encoder.known_share(_own(texts))
 
     def embeddings(self, vectors) -> tuple[np.ndarray, np.ndarray]:
-        """The unit embeddings inside fused ``vectors`` and each row's embedding share."""
+        """The unit embeddings inside fused ``vectors`` and each row's weight wᵢ."""
         block = sp.csr_matrix(vectors)[:, self.n_sparse_ : self.n_sparse_ + self.dimension_]
         block = block.toarray()
         return _unit_rows(block), np.square(block).sum(axis=1)
@@ -225,13 +226,13 @@ class FusedTextModel:
         """Pruned sparse features next to each profile's nearest centroids, unit length."""
         vectors = sp.csr_matrix(vectors)
         pruned = self.sparse.retrieval_vectors(vectors[:, : self.n_sparse_])
-        embeddings, share = self.embeddings(vectors)
+        embeddings, weights = self.embeddings(vectors)
         empty = sp.csr_matrix((vectors.shape[0], self.dimension_), dtype=DTYPE)
         return sp.hstack(
             [
-                _scale(pruned, np.sqrt(1 - share)),
+                _scale(pruned, np.sqrt(1 - weights)),
                 empty,
-                _scale(self._cells(embeddings), np.sqrt(share)),
+                _scale(self._cells(embeddings), np.sqrt(weights)),
             ],
             format="csr",
             dtype=DTYPE,
@@ -239,13 +240,13 @@ class FusedTextModel:
 
     def _fuse(self, sparse, embeddings, texts) -> sp.csr_matrix:
         """Row i: sparse × √(1 − wᵢ) next to the embedding × √wᵢ (unit length when both are)."""
-        share = self.row_weights(texts)
-        share[np.abs(embeddings).sum(axis=1) == 0] = 0.0
+        weights = self.row_weights(texts)
+        weights[np.abs(embeddings).sum(axis=1) == 0] = 0.0  # an empty text: sparse only
         cells = sp.csr_matrix((sparse.shape[0], len(self.centroids_)), dtype=DTYPE)
         return sp.hstack(
             [
-                _scale(sparse, np.sqrt(1 - share)),
-                sp.csr_matrix(embeddings * np.sqrt(share)[:, None]),
+                _scale(sparse, np.sqrt(1 - weights)),
+                sp.csr_matrix(embeddings * np.sqrt(weights)[:, None]),
                 cells,
             ],
             format="csr",
