@@ -106,7 +106,7 @@ def test_counts_each_queue_of_the_own_office(world, db, count_queries):
         follow_ups_due=1,
         outcomes_missing=1,
     )
-    assert len(counted) == 2  # one aggregate over suggestions, one over placements
+    assert len(counted) == 1  # every queue in one statement
 
 
 def test_each_list_holds_what_its_count_counts(world, db):
@@ -143,6 +143,16 @@ def test_home_shows_counts_that_link_to_the_filtered_lists(signed_in, client):
     ):
         assert f'href="{href}"' in html, href
     assert "60" in html and "%" in html  # the threshold, as a Norwegian percentage
+
+
+def test_a_long_queue_is_counted_only_past_the_cap(signed_in, client, monkeypatch):
+    monkeypatch.setattr(work_queue, "COUNT_CAP", 0)
+    queue = work_queue.work_queue(signed_in.caseworker, today=TODAY)
+    assert queue.answers_received == 1  # two answers, counted no further than cap + 1
+    monkeypatch.setattr(work_queue, "COUNT_CAP", 1)
+    html = client.get("/veileder/").get_data(as_text=True)
+    card = html[html.index('id="queue-svar"') :]
+    assert "over 1" in card[: card.index("</li>")]
 
 
 def test_suggestion_queue_page_lists_strong_suggestions(signed_in, client):

@@ -66,6 +66,7 @@ def home():
         organisation=current_user.organisation,
         figures=candidate_search.home_figures(current_user),
         queue=work_queue.work_queue(current_user),
+        queue_cap=work_queue.COUNT_CAP,
         strong_score=work_queue.STRONG_SCORE,
     )
 
