@@ -116,3 +116,16 @@ def test_skill_names_are_looked_up_first_then_matched_by_code(app, db):
     assert all("slot_skill.skill_code IN" in s for s in text_queries)
     assert all("skill.name" not in s for s in text_queries)
     assert any(s.startswith("SELECT skill.code") for s in statements)
+
+
+def test_a_candidate_search_looks_only_within_the_office(caseworker, db):
+    """Each branch of the text condition is confined to the caseworker's office, so a search
+    costs what the office has, not what the whole table has (a hundred offices at 100k)."""
+    make_candidate(caseworker.organisation, reference_code="O-1", goals="sveiser")
+    make_candidate(make_organisation(OrganisationKind.NAV_OFFICE), goals="sveiser")
+    statement = candidate_search.search_statement(caseworker, CandidateFilters(q="sveiser"))
+    sql = str(statement.compile(db.engine))
+    text_condition = sql.split(" IN (", 1)[1]
+    branches = text_condition.split("UNION ALL")
+    assert all("organisation_id =" in branch for branch in branches)
+    assert found_candidates(caseworker, "sveiser") == ["O-1"]
