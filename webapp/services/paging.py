@@ -30,7 +30,8 @@ class CappedPagination(SelectPagination):
     capped: bool = False
 
     def _query_count(self) -> int:
-        limit = self._query_offset + self._query_args["cap"] + 1
+        # At least one row past the page, so a full page always knows whether another follows.
+        limit = self._query_offset + max(self._query_args["cap"], self.per_page) + 1
         bounded = (
             self._query_args["select"].options(lazyload("*")).order_by(None).limit(limit).subquery()
         )
