@@ -82,7 +82,7 @@ def main() -> None:
             servers.append(start("bare_app:app", port, env, ROOT / "bench", log))
         # Signed in on one instance, the cookie serves on both.
         cookies = {role: web.login(app_ports[0], email) for role, email in logins.items()}
-        found = web.ids(database_url)
+        found = web.ids(database_url, logins["caseworker"])
 
         rows = []
         for connections in args.connections:

@@ -216,20 +216,23 @@ def settle(process: subprocess.Popen, workers: int = 2, timeout_s: float = 120) 
         time.sleep(0.5)
 
 
-def ids(database_url: str) -> dict:
-    """Objects the pages need: one of the caseworker's candidates with suggestions, a slot…"""
+def ids(database_url: str, caseworker: str) -> dict:
+    """Objects the pages need: the candidate of ``caseworker``'s office with the most
+    suggestions, an open slot."""
     import psycopg
 
     with psycopg.connect(database_url) as conn:
 
-        def one(sql):
-            row = conn.execute(sql).fetchone()
+        def one(sql, params=()):
+            row = conn.execute(sql, params).fetchone()
             return row[0] if row else None
 
         return {
             "candidate": one(
-                "SELECT candidate_id FROM suggestion GROUP BY candidate_id"
-                " ORDER BY count(*) DESC, candidate_id LIMIT 1"
+                "SELECT s.candidate_id FROM suggestion s JOIN candidate c ON c.id = s.candidate_id"
+                ' WHERE c.organisation_id = (SELECT organisation_id FROM "user" WHERE email = %s)'
+                " GROUP BY s.candidate_id ORDER BY count(*) DESC, s.candidate_id LIMIT 1",
+                (caseworker,),
             ),
             "slot": one("SELECT id FROM slot WHERE status = 'open' ORDER BY id LIMIT 1"),
         }
@@ -334,7 +337,7 @@ def main() -> None:
         for server in servers:
             settle(server)
         cookies = {role: login(args.port, email) for role, email in logins.items()}
-        found = ids(database_url)
+        found = ids(database_url, logins["caseworker"])
 
         results = []
         bare = {"page": "bare Flask+SQLAlchemy+Jinja (50 of the candidates)"}

@@ -2,6 +2,11 @@
 
 Rows are written with bulk inserts in batches, so a hundred thousand candidates take seconds, not
 hours. Everything is drawn from the seeded taxonomies with a fixed random seed.
+
+The data is spread the way a county's is: one NAV office per ``CASELOAD`` candidates and one
+employer per ``SLOTS_PER_EMPLOYER`` slots, the first of each being the demo's (or the run's own,
+with logins). Ten times the data is then ten times the offices, not one office ten times the size,
+so the benchmark shows how a page grows with the tables rather than with one office's caseload.
 """
 
 from __future__ import annotations
@@ -41,6 +46,9 @@ from webapp.models.slot import slot_adaptation, slot_skill
 from webapp.services.passwords import hash_password
 
 BATCH = 2000
+CASELOAD = 2000  # candidates per NAV office: a large office's active follow-up caseload
+SLOTS_PER_EMPLOYER = 250  # a large employer's open apprenticeships and placements
+SITES_PER_EMPLOYER = 5
 LEVELS = ["none", "A1", "A2", "B1", "B2", "C1"]
 GOAL_TEMPLATES = [
     "Vil jobbe som {occ} og lære mer om {skill}.",
@@ -67,20 +75,9 @@ def seed_synthetic(
 
     run = db.session.scalar(select(Organisation.id).order_by(Organisation.id.desc())) or 0
     owners = _owners(run + 1)
-    employer, owner = owners.employer, owners.caseworker.organisation
-    site_rows = [
-        {
-            "organisation_id": employer.id,
-            "name": p.label,
-            "postal_code": p.postal_code,
-            "latitude": p.latitude,
-            "longitude": p.longitude,
-        }
-        for p in places
-    ]
-    site_ids = list(
-        db.session.scalars(insert(Site).returning(Site.id, sort_by_parameter_order=True), site_rows)
-    )
+    offices = _offices(owners.caseworker, -(-candidates // CASELOAD), run + 1)
+    employers = _employers(owners.employer, -(-slots // SLOTS_PER_EMPLOYER), run + 1)
+    sites = _sites(rng, employers, places)
 
     def text_for(occ, picked):
         return rng.choice(GOAL_TEMPLATES).format(
@@ -95,13 +92,14 @@ def seed_synthetic(
     slot_ids: list[int] = []
     for offset in range(0, slots, BATCH):
         rows, links = [], []
-        for _ in range(min(BATCH, slots - offset)):
+        for number in range(offset, offset + min(BATCH, slots - offset)):
             occ = rng.choice(occupations)
             picked = rng.sample(skills, 4)
+            employer_id = employers[number // SLOTS_PER_EMPLOYER]
             rows.append(
                 {
-                    "organisation_id": employer.id,
-                    "site_id": rng.choice(site_ids),
+                    "organisation_id": employer_id,
+                    "site_id": rng.choice(sites[employer_id]),
                     "kind": rng.choice(kinds),
                     "title": f"{occ.name_nb} ({rng.randint(1, 999)})",
                     "occupation_code": occ.code,
@@ -127,10 +125,11 @@ def seed_synthetic(
         for number in range(offset, offset + min(BATCH, candidates - offset)):
             occ = rng.choice(occupations)
             picked = rng.sample(skills, 3)
+            office_id, caseworker_id = offices[number // CASELOAD]
             rows.append(
                 {
-                    "organisation_id": owner.id,
-                    "caseworker_id": owners.caseworker.id,
+                    "organisation_id": office_id,
+                    "caseworker_id": caseworker_id,
                     "reference_code": f"SYN-{run + 1}-{number:06d}",
                     "display_name": f"Syntetisk {number}",
                     "programme": "other",
@@ -174,6 +173,8 @@ def seed_synthetic(
     return {
         "candidates": candidates,
         "slots": slots,
+        "offices": len(offices),
+        "employers": len(employers),
         **added,
         "logins": owners.logins,
         "attached_to_demo": owners.attached_to_demo,
@@ -227,6 +228,69 @@ def _owners(run: int) -> Owners:
     db.session.flush()
     logins = [user.email for user in users.values()]
     return Owners(users["employer"].organisation, users["caseworker"], logins, False)
+
+
+def _offices(caseworker: User, count: int, run: int) -> list[tuple[int, int]]:
+    """(office id, caseworker id) for ``count`` NAV offices, the owners' first. The other offices'
+    caseworkers have no password: the data is theirs, the logins are the first office's."""
+    offices = [(caseworker.organisation_id, caseworker.id)]
+    for number in range(2, count + 1):
+        user = User(
+            organisation=Organisation(
+                kind=OrganisationKind.NAV_OFFICE,
+                name=f"Syntetisk NAV-kontor {run}-{number}",
+                approved_at=datetime(2026, 1, 1),
+            ),
+            email=f"veileder.{run}.{number}@{_domain()}",
+            name=f"Syntetisk veileder {run}-{number}",
+        )
+        db.session.add(user)
+        db.session.flush()
+        offices.append((user.organisation_id, user.id))
+    return offices
+
+
+def _employers(first: Organisation, count: int, run: int) -> list[int]:
+    others = [
+        Organisation(
+            kind=OrganisationKind.EMPLOYER,
+            name=f"Syntetisk arbeidsgiver {run}-{number}",
+            approved_at=datetime(2026, 1, 1),
+        )
+        for number in range(2, count + 1)
+    ]
+    db.session.add_all(others)
+    db.session.flush()
+    return [first.id, *(o.id for o in others)]
+
+
+def _sites(rng, employers: list[int], places) -> dict[int, list[int]]:
+    """A few sites per employer, in places drawn from the postal register."""
+    rows = [
+        {
+            "organisation_id": employer_id,
+            "name": p.label,
+            "postal_code": p.postal_code,
+            "latitude": p.latitude,
+            "longitude": p.longitude,
+        }
+        for employer_id in employers
+        for p in rng.sample(places, min(SITES_PER_EMPLOYER, len(places)))
+    ]
+    sites: dict[int, list[int]] = {}
+    for row, site_id in zip(
+        rows,
+        db.session.scalars(insert(Site).returning(Site.id, sort_by_parameter_order=True), rows),
+        strict=True,
+    ):
+        sites.setdefault(row["organisation_id"], []).append(site_id)
+    return sites
+
+
+def _domain() -> str:
+    from seeds.demo import DEMO_DOMAIN
+
+    return DEMO_DOMAIN
 
 
 SUGGESTION_STATUSES = [

@@ -134,3 +134,16 @@ def test_a_new_skill_is_found_by_name_at_once(db):
     db.session.commit()
     make_slot(make_organisation(), title="Fjellet", skills=["taubane"])
     assert found_slots("taubanekjøring") == ["Fjellet"]
+
+
+def test_a_candidate_search_looks_only_within_the_office(caseworker, db):
+    """Each branch of the text condition is confined to the caseworker's office, so a search
+    costs what the office has, not what the whole table has (a hundred offices at 100k)."""
+    make_candidate(caseworker.organisation, reference_code="O-1", goals="sveiser")
+    make_candidate(make_organisation(OrganisationKind.NAV_OFFICE), goals="sveiser")
+    statement = candidate_search.search_statement(caseworker, CandidateFilters(q="sveiser"))
+    sql = str(statement.compile(db.engine))
+    text_condition = sql.split(" IN (", 1)[1]
+    branches = text_condition.split("UNION ALL")
+    assert all("organisation_id =" in branch for branch in branches)
+    assert found_candidates(caseworker, "sveiser") == ["O-1"]

@@ -55,3 +55,30 @@ def test_after_the_demo_it_belongs_to_the_demo_organisations(runner, db):
     assert after == before + 40
     demo_employer = db.session.scalar(select(User).where(User.email == DEMO_LOGINS["employer"][0]))
     assert _count(db, Slot, Slot.organisation_id == demo_employer.organisation_id) >= 12
+
+
+def test_large_sets_spread_over_offices_and_employers_like_a_county(db, monkeypatch):
+    """Ten times the data is ten times the offices: the first office (the one with logins) keeps
+    one caseload, so the benchmark measures pages against the tables, not one giant office."""
+    import seeds.synthetic as synthetic
+
+    monkeypatch.setattr(synthetic, "CASELOAD", 50)
+    monkeypatch.setattr(synthetic, "SLOTS_PER_EMPLOYER", 20)
+    counts = seed_synthetic(candidates=120, slots=50, suggestions=100)
+    assert (counts["offices"], counts["employers"]) == (3, 3)
+    per_office = sorted(
+        n for (n,) in db.session.execute(
+            select(func.count()).select_from(Candidate).group_by(Candidate.organisation_id)
+        )
+    )
+    assert per_office == [20, 50, 50]
+    per_employer = sorted(
+        n for (n,) in db.session.execute(
+            select(func.count()).select_from(Slot).group_by(Slot.organisation_id)
+        )
+    )
+    assert per_employer == [10, 20, 20]
+    first = db.session.scalar(select(User).where(User.email == counts["logins"][0]))
+    mine = _count(db, Candidate, Candidate.organisation_id == first.organisation_id)
+    assert mine == 50
+    assert _count(db, Candidate, Candidate.caseworker_id == first.id) == 50

@@ -101,8 +101,9 @@ def seed_demo():
 def seed_synthetic(
     candidates: int, slots: int, suggestions: int, placements: int, random_seed: int
 ):
-    """Attached to the demo's employer and caseworker when the demo is loaded, else to
-    organisations of its own with logins for every role; ANALYZE at the end."""
+    """Spread over one NAV office per 2,000 candidates and one employer per 250 slots, the first
+    being the demo's when the demo is loaded, else organisations of its own with logins for every
+    role; ANALYZE at the end."""
     from seeds.demo import DEMO_PASSWORD
     from seeds.synthetic import seed_synthetic
 
@@ -111,10 +112,11 @@ def seed_synthetic(
     )
     click.echo(
         f"Added {counts['candidates']} candidates, {counts['slots']} slots, "
-        f"{counts['suggestions']} suggestions and {counts['placements']} placements."
+        f"{counts['suggestions']} suggestions and {counts['placements']} placements, "
+        f"over {counts['offices']} NAV offices and {counts['employers']} employers."
     )
     where = "the demo organisations" if counts["attached_to_demo"] else "organisations of its own"
-    click.echo(f"The data belongs to {where}. Logins (password '{DEMO_PASSWORD}'):")
+    click.echo(f"The first office and employer are {where}. Logins (password '{DEMO_PASSWORD}'):")
     for email in counts["logins"]:
         click.echo(f"  {email}")
 

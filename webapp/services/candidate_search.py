@@ -82,7 +82,9 @@ def search_statement(actor: User, filters: CandidateFilters):
         stmt = stmt.where(~has_consent_clause())
     if filters.level:
         stmt = stmt.where(Candidate.norwegian_level == filters.level)
-    stmt, relevance = text_search.apply(stmt, TARGET, filters.q)
+    stmt, relevance = text_search.apply(
+        stmt, TARGET, filters.q, within=lambda t: t.c.organisation_id == actor.organisation_id
+    )
     order = [Candidate.reference_code, Candidate.id]
     if relevance is not None:
         order.insert(0, relevance.desc())

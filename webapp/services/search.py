@@ -10,6 +10,10 @@ Skill and occupation names are matched through their codes: the taxonomy tables'
 per process (read again when a table's number of rows changes) and the codes whose name contains
 a word go into an ``IN`` on the link table, so no per-row ``EXISTS`` over the taxonomy runs.
 
+A search within a part of the table (a caseworker's own office) passes ``within``, a condition
+on the table: every branch then looks only at that part, so its cost follows the office's size,
+not the table's.
+
 Matches are ranked by relevance — ``ts_rank`` over the weighted ``tsvector`` on PostgreSQL,
 ``bm25`` over the FTS5 table on SQLite — with the higher-weighted fields (a slot's title, a
 candidate's reference code and name) first. The indexes themselves are in
@@ -34,6 +38,7 @@ from sqlalchemy import (
     table,
     union_all,
 )
+from sqlalchemy.sql import TableClause
 from sqlalchemy.sql.elements import ColumnElement
 
 from webapp.extensions import db
@@ -112,14 +117,25 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def match(target: Target, q: str | None) -> TextMatch | None:
-    """The text condition and relevance for ``q``, or None when ``q`` has no words."""
+Within = Callable[[TableClause], ColumnElement]
+
+
+def match(target: Target, q: str | None, within: Within | None = None) -> TextMatch | None:
+    """The text condition and relevance for ``q``, or None when ``q`` has no words; ``within``
+    narrows every branch to a part of the table."""
     query_words = words(q)
     if not query_words:
         return None
     per_word_codes = [codes_named(link.model, query_words) for link in target.links]
     engine = _postgresql if _dialect() == "postgresql" else _sqlite
-    text_hits, relevance, joins = engine(target, query_words)
+    text_hits, relevance, joins = engine(target, query_words, within)
+    scope = target.id_column.table.alias(f"{target.index.table}_scope")
+
+    def narrowed(ids: Select) -> Select:
+        if within is None:
+            return ids
+        return select(scope.c.id).where(within(scope), scope.c.id.in_(ids))
+
     conditions = []
     for n, hits in enumerate(text_hits):
         # One id list per word from each index (a UNION, not an OR over every row), so each
@@ -127,14 +143,18 @@ def match(target: Target, q: str | None) -> TextMatch | None:
         branches = list(hits)
         for link, codes in zip(target.links, per_word_codes, strict=True):
             if codes[n]:
-                branches.append(link.ids_having(sorted(codes[n])))
+                branches.append(narrowed(link.ids_having(sorted(codes[n]))))
         conditions.append(target.id_column.in_(union_all(*branches)))
     return TextMatch(condition=and_(*conditions), relevance=relevance, joins=joins)
 
 
-def apply(stmt, target: Target, q: str | None):
+def _narrow(hit: TableClause, within: Within | None) -> tuple:
+    return () if within is None else (within(hit),)
+
+
+def apply(stmt, target: Target, q: str | None, within: Within | None = None):
     """``stmt`` narrowed to rows matching ``q``; returns it and the relevance (or None)."""
-    found = match(target, q)
+    found = match(target, q, within)
     if found is None:
         return stmt, None
     for joined, on in found.joins:
@@ -156,7 +176,7 @@ def _tsquery(word: str):
     return combined
 
 
-def _postgresql(target: Target, query_words: list[str]):
+def _postgresql(target: Target, query_words: list[str], within: Within | None):
     name = target.index.table
     vector = literal_column(f"{name}.{SEARCH_VECTOR}")
     hit = target.id_column.table.alias(f"{name}_hit")
@@ -164,8 +184,10 @@ def _postgresql(target: Target, query_words: list[str]):
     hit_text = literal_column(f"{name}_hit.{SEARCH_TEXT}", String)
     hits = [
         (
-            select(hit.c.id).where(hit_vector.op("@@")(_tsquery(word))),
-            select(hit.c.id).where(hit_text.like(like_pattern(word.lower()), escape="\\")),
+            select(hit.c.id).where(hit_vector.op("@@")(_tsquery(word)), *_narrow(hit, within)),
+            select(hit.c.id).where(
+                hit_text.like(like_pattern(word.lower()), escape="\\"), *_narrow(hit, within)
+            ),
         )
         for word in query_words
     ]
@@ -182,7 +204,7 @@ def _fts_phrase(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
-def _sqlite(target: Target, query_words: list[str]):
+def _sqlite(target: Target, query_words: list[str], within: Within | None):
     index = target.index
     fts = table(index.fts_table, column("rowid"))
     fts_name = literal_column(index.fts_table)
@@ -191,11 +213,14 @@ def _sqlite(target: Target, query_words: list[str]):
     hits = []
     for word in query_words:
         if len(word) >= TRIGRAM:
-            hits.append((select(fts.c.rowid).where(fts_name.op("MATCH")(_fts_phrase(word))),))
+            found = select(fts.c.rowid).where(fts_name.op("MATCH")(_fts_phrase(word)))
+            if within is not None:
+                found = select(hit.c.id).where(within(hit), hit.c.id.in_(found))
+            hits.append((found,))
         else:
             pattern = like_pattern(word)
             fields = (cast(hit.c[f.name], String).ilike(pattern, escape="\\") for f in index.fields)
-            hits.append((select(hit.c.id).where(or_(*fields)),))
+            hits.append((select(hit.c.id).where(or_(*fields), *_narrow(hit, within)),))
     long_words = [w for w in query_words if len(w) >= TRIGRAM]
     if not long_words:
         return hits, literal_column("0.0"), ()
