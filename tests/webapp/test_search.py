@@ -6,7 +6,7 @@ import pytest
 from factories import make_candidate, make_organisation, make_slot, make_user
 from sqlalchemy import event
 
-from webapp.models import OrganisationKind
+from webapp.models import OrganisationKind, Skill
 from webapp.services import candidate_search, search, slot_search
 from webapp.services.candidate_search import CandidateFilters
 from webapp.services.slot_search import SlotFilters
@@ -98,6 +98,7 @@ def test_at_most_eight_words_are_searched(db):
 
 def test_skill_names_are_looked_up_first_then_matched_by_code(app, db):
     """The text condition uses the engine's index; skill names never join the slot query."""
+    search._NAMES.clear()  # names are kept per process; this test watches them being read
     org = make_organisation()
     make_slot(org, title="Resepsjon", skills=["kundeservice"])
     statements: list[str] = []
@@ -112,10 +113,27 @@ def test_skill_names_are_looked_up_first_then_matched_by_code(app, db):
         event.remove(db.engine, "before_cursor_execute", remember)
     engine_operator = "@@" if db.engine.dialect.name == "postgresql" else "MATCH"
     text_queries = [s for s in statements if engine_operator in s]
-    assert len(text_queries) == 2  # the count and the page
+    assert len(text_queries) == 1  # the page, which counts its matches too
     assert all("slot_skill.skill_code IN" in s for s in text_queries)
     assert all("skill.name" not in s for s in text_queries)
     assert any(s.startswith("SELECT skill.code") for s in statements)
+    statements.clear()
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        assert found_slots("kundeservice") == ["Resepsjon"]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert not any(s.startswith("SELECT skill.code") for s in statements)  # kept
+
+
+def test_a_new_skill_is_found_by_name_at_once(db):
+    """The kept names are read again when the taxonomy gains a row."""
+    make_slot(make_organisation(), title="Resepsjon", skills=["kundeservice"])
+    assert found_slots("kundeservice") == ["Resepsjon"]
+    db.session.add(Skill(code="taubane", name_nb="Taubanekjøring", name_en="Cable car driving"))
+    db.session.commit()
+    make_slot(make_organisation(), title="Fjellet", skills=["taubane"])
+    assert found_slots("taubanekjøring") == ["Fjellet"]
 
 
 def test_a_candidate_search_looks_only_within_the_office(caseworker, db):

@@ -221,6 +221,50 @@ def test_free_capacity_counts_planned_and_active_placements_only(client, casewor
     assert "1 ledige av 3" in client.get(f"{BROWSE}/{slot.id}").get_data(as_text=True)
 
 
+def test_a_site_without_coordinates_of_its_own_is_placed_at_its_postal_code(client, caseworker, db):
+    org = make_organisation()
+    site = make_site(org, postal_code="2040", latitude=None, longitude=None)
+    make_slot(org, site=site, title="Ved postnummeret")
+    origin = db.session.get(PostalPlace, "1470")
+    place = db.session.get(PostalPlace, "2040")
+    distance = slot_search.haversine_km(
+        (origin.latitude, origin.longitude), (place.latitude, place.longitude)
+    )
+    hits = slot_search.search(SlotFilters(postal_code="1470", max_km=50, sort="distance")).hits
+    assert [(hit.slot.title, hit.distance_km) for hit in hits] == [
+        ("Ved postnummeret", round(distance, 1))
+    ]
+    assert found(postal_code="1470", max_km=5) == []
+
+
+def test_nearest_first_and_slots_at_the_same_distance_by_age(db):
+    """Slots of several sites at one place interleave by id; a nearer site's come first."""
+    org = make_organisation()
+    origin = db.session.get(PostalPlace, "1470")
+    north = origin.latitude + 3 / slot_search.KM_PER_DEGREE
+    at_3_km = [make_site(org, latitude=north, longitude=origin.longitude) for _ in range(2)]
+    at_origin = make_site(org)
+    make_slot(org, site=at_3_km[1], title="3 km, først")
+    make_slot(org, site=at_origin, title="Her, først")
+    make_slot(org, site=at_3_km[0], title="3 km, andre")
+    make_slot(org, site=at_origin, title="Her, andre")
+    make_slot(org, site=at_3_km[1], title="3 km, tredje")
+    make_slot(org, site=make_site(org, postal_code=None, latitude=None), title="Uten sted")
+    expected = ["Her, først", "Her, andre", "3 km, først", "3 km, andre", "3 km, tredje"]
+    for max_km in (5, 10):
+        assert found(postal_code="1470", max_km=max_km, sort="distance") == expected
+    assert found(postal_code="1470", sort="distance") == [*expected, "Uten sted"]
+    assert found(postal_code="1470", max_km=1, sort="distance") == expected[:2]
+    paged = [
+        hit.slot.title
+        for page in (1, 2, 3)
+        for hit in slot_search.search(
+            SlotFilters(postal_code="1470", max_km=5, sort="distance"), page=page, per_page=2
+        ).hits
+    ]
+    assert paged == expected
+
+
 # --- sorting and paging ------------------------------------------------------------------------
 
 
@@ -250,6 +294,44 @@ def test_browse_is_paginated_and_links_keep_the_filters(client, caseworker, db):
     assert f"{slot_search.PER_PAGE + 5} plasser" in page
 
 
+def test_the_count_stops_past_the_page_and_the_pages_still_lead_on(db):
+    org = make_organisation()
+    for n in range(7):
+        make_slot(org, title=f"Plass {n}")
+
+    def page(number):
+        return slot_search.search(SlotFilters(), page=number, per_page=2, count_cap=3).page
+
+    first = page(1)
+    assert (first.capped, first.shown_total, first.has_next) == (True, 3, True)
+    third = page(3)  # its count reaches past the last slot: exact again
+    assert (third.capped, third.total, third.pages, third.has_next) == (False, 7, 4, True)
+    last = page(4)
+    assert ([s.title for s in last.items], last.has_next) == (["Plass 0"], False)
+    assert page(99).items == []
+    assert slot_search.search(SlotFilters(), per_page=2).page.total == 7  # uncapped by default
+
+
+def test_the_browse_page_says_over_when_the_count_is_capped(client, caseworker, db, monkeypatch):
+    monkeypatch.setattr(slot_search, "COUNT_CAP", 3)
+    org = make_organisation()
+    for n in range(slot_search.PER_PAGE + 5):
+        make_slot(org, title=f"Kokk {n:02d}")
+    first = client.get(BROWSE).get_data(as_text=True)
+    shown = slot_search.PER_PAGE  # a page's count always reaches one row past the page
+    assert f"over {shown} plasser" in first
+    assert f"Side 1, over {shown} treff" in first
+    assert re.search(r'href="[^"]*page=2', first)
+    second = client.get(BROWSE, query_string={"page": 2}).get_data(as_text=True)
+    assert f"{slot_search.PER_PAGE + 5} plasser" in second
+    assert "Side 2 av 2" in second
+    assert len(titles(client, page=2)) == 5
+    # A ranked text search sees every match to order them, so it counts them exactly.
+    text = client.get(BROWSE, query_string={"q": "kokk"}).get_data(as_text=True)
+    assert f"{slot_search.PER_PAGE + 5} plasser" in text
+    assert "Side 1 av 2" in text
+
+
 # --- bad input ---------------------------------------------------------------------------------
 
 
@@ -276,7 +358,18 @@ def test_a_bad_filter_is_explained_and_ignored(client, caseworker, db, args, mes
 
 
 @pytest.mark.parametrize(
-    "query", ["page=0", "page=-1", "page=99999", "page=x", "q=%00", "q=" + "ø" * 300, "sort=evil"]
+    "query",
+    [
+        "page=0",
+        "page=-1",
+        "page=99999",
+        "page=x",
+        "q=%00",
+        "q=" + "ø" * 300,
+        "sort=evil",
+        "q=Finnes&page=99999",
+        "postal_code=1470&max_km=5&sort=distance&page=99999",
+    ],
 )
 def test_odd_queries_never_break_the_page(client, caseworker, db, query):
     make_slot(title="Finnes")

@@ -257,7 +257,9 @@ def candidate_export(candidate_id: int):
 def browse_slots():
     form = SlotSearchForm(formdata=request.args)
     form.validate()
-    results = slot_search.search(form.filters(), page=page_number())
+    results = slot_search.search(
+        form.filters(), page=page_number(), count_cap=slot_search.COUNT_CAP
+    )
     return render_template(
         "caseworker/browse_slots.html",
         form=form,

@@ -39,10 +39,11 @@ slot_adaptation = Table(
 class Slot(TimestampMixin, db.Model):
     __tablename__ = "slot"
     # A unique index (not a constraint): SQLite adds it without rebuilding the table, which would
-    # drop the full-text triggers on it. Browsing open slots, newest first.
+    # drop the full-text triggers on it. Browsing open slots, newest first and by start date.
     __table_args__ = (
         Index("ix_slot_organisation_reference", "organisation_id", "reference_code", unique=True),
         Index("ix_slot_status_created_at", "status", "created_at"),
+        Index("ix_slot_status_start_date", "status", "start_date", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     # The employer's own code for the slot, so a re-import updates instead of duplicating.

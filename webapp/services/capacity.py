@@ -14,13 +14,12 @@ from webapp.extensions import db
 from webapp.models import OCCUPYING_STATUSES, Placement, Slot
 
 
-def occupied_subquery():
-    """Per slot id, how many placements hold a place now (column ``occupied``), for joins."""
+def occupied_count(slot_id):
+    """How many placements hold a place in the slot ``slot_id`` (a column), as a scalar subquery."""
     return (
-        select(Placement.slot_id, func.count().label("occupied"))
-        .where(Placement.status.in_(OCCUPYING_STATUSES))
-        .group_by(Placement.slot_id)
-        .subquery()
+        select(func.count())
+        .where(Placement.slot_id == slot_id, Placement.status.in_(OCCUPYING_STATUSES))
+        .scalar_subquery()
     )
 
 

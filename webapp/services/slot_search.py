@@ -35,8 +35,10 @@ from webapp.models.slot import slot_adaptation, slot_skill
 from webapp.services import search as text_search
 from webapp.services.capacity import (  # noqa: F401 - free_capacity is part of this API
     free_capacity,
-    occupied_subquery,
+    occupied_count,
+    taken_places,
 )
+from webapp.services.paging import capped_paginate, counted_paginate
 
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
 # A slot exactly at the limit counts as within it, whatever the rounding.
@@ -44,6 +46,8 @@ DISTANCE_TOLERANCE_KM = 0.05
 DISTANCES_KM = (5, 10, 20, 30, 50, 100)
 SORTS = ("newest", "start", "distance")
 PER_PAGE = 20
+#: The browse page counts matches up to this many past its page; more show as "over 999".
+COUNT_CAP = 999
 
 _BY_OCCUPATION = Slot.__table__.alias("slot_by_occupation")
 TARGET = text_search.Target(
@@ -111,22 +115,48 @@ class SlotResults:
     origin: PostalPlace | None = None
 
 
-def search(filters: SlotFilters, page: int = 1, per_page: int = PER_PAGE) -> SlotResults:
-    """Visible slots matching every filter, one page of them, with free capacity and distance."""
-    page = max(1, page)
-    occupied = occupied_subquery()
+def site_distances(origin: PostalPlace, max_km: int | None = None):
+    """Per site with a place (its own or its postal code's), the squared degrees from ``origin``.
+
+    A subquery (``site_id``, ``squared_degrees``) over the sites, not the slots: there are far
+    fewer, and the slots join it through their site index. With ``max_km``, only the sites
+    within it, found through a box of whole degrees before the distance is computed.
+    """
     site_place = aliased(PostalPlace)
     latitude = func.coalesce(Site.latitude, site_place.latitude)
     longitude = func.coalesce(Site.longitude, site_place.longitude)
-    free = Slot.capacity - func.coalesce(occupied.c.occupied, 0)
-
+    # Degrees of latitude, and of longitude shrunk to the origin's latitude.
+    shrink = math.cos(math.radians(origin.latitude))
+    d_lat = latitude - literal(origin.latitude)
+    d_lon = (longitude - literal(origin.longitude)) * literal(shrink)
+    squared_degrees = d_lat * d_lat + d_lon * d_lon
     stmt = (
-        select(Slot)
-        .outerjoin(occupied, occupied.c.slot_id == Slot.id)
-        .outerjoin(Site, Site.id == Slot.site_id)
+        select(Site.id.label("site_id"), squared_degrees.label("squared_degrees"))
         .outerjoin(site_place, site_place.postal_code == Site.postal_code)
-        .where(visible_condition())
+        .where(latitude.is_not(None), longitude.is_not(None))
     )
+    if max_km:
+        limit = (max_km + DISTANCE_TOLERANCE_KM) / KM_PER_DEGREE
+        stmt = stmt.where(squared_degrees <= literal(limit * limit))
+    # Ordered, so a page within a distance can be read site by site, nearest first.
+    return stmt.order_by(squared_degrees).subquery("near")
+
+
+def _coordinates(site: Site | None) -> tuple[float, float] | None:
+    """A site's ``(lat, lon)``, each from the site or else its postal code (as in the SQL)."""
+    if site is None:
+        return None
+    place = site.postal_place
+    latitude = site.latitude if site.latitude is not None else getattr(place, "latitude", None)
+    longitude = site.longitude if site.longitude is not None else getattr(place, "longitude", None)
+    if latitude is None or longitude is None:
+        return None
+    return latitude, longitude
+
+
+def _matching(filters: SlotFilters):
+    """The ids of the visible slots matching every filter but the place, and the relevance."""
+    stmt = select(Slot.id).where(visible_condition())
     if filters.kind:
         stmt = stmt.where(Slot.kind == filters.kind)
     if filters.occupation:
@@ -144,64 +174,80 @@ def search(filters: SlotFilters, page: int = 1, per_page: int = PER_PAGE) -> Slo
     if filters.start_from is not None:
         stmt = stmt.where(Slot.start_date >= filters.start_from)
     if filters.free_only:
-        stmt = stmt.where(free > 0)
-    stmt, relevance = text_search.apply(stmt, TARGET, filters.q)
+        # Per row, through the placement index: a grouped count of every placement would be
+        # computed whole before the first row could be returned.
+        stmt = stmt.where(Slot.capacity > occupied_count(Slot.id))
+    return text_search.apply(stmt, TARGET, filters.q)
 
+
+def search(
+    filters: SlotFilters, page: int = 1, per_page: int = PER_PAGE, *, count_cap: int | None = None
+) -> SlotResults:
+    """Visible slots matching every filter, one page of them, with free capacity and distance.
+
+    ``count_cap`` bounds the count (see :mod:`webapp.services.paging`); None counts every match.
+    """
+    page = max(1, page)
+    stmt, relevance = _matching(filters)
     origin = db.session.get(PostalPlace, filters.postal_code) if filters.postal_code else None
-    squared_degrees = None
-    if origin is not None:
-        # Degrees of latitude, and of longitude shrunk to the origin's latitude.
-        shrink = math.cos(math.radians(origin.latitude))
-        d_lat = latitude - literal(origin.latitude)
-        d_lon = (longitude - literal(origin.longitude)) * literal(shrink)
-        squared_degrees = d_lat * d_lat + d_lon * d_lon
+    near = None
+    if origin is not None and (filters.max_km or filters.sort == "distance"):
+        near = site_distances(origin, filters.max_km)
         if filters.max_km:
-            limit = (filters.max_km + DISTANCE_TOLERANCE_KM) / KM_PER_DEGREE
-            stmt = stmt.where(latitude.is_not(None), squared_degrees <= literal(limit * limit))
+            stmt = stmt.join(near, near.c.site_id == Slot.site_id)
+        else:
+            stmt = stmt.outerjoin(near, near.c.site_id == Slot.site_id)
 
-    if filters.sort == "distance" and squared_degrees is not None:
-        order = [latitude.is_(None), squared_degrees, Slot.id]
+    if filters.sort == "distance" and near is not None:
+        # Within a distance, the nearest sites come first and their slots are read site by
+        # site until the page is full; without one, slots with no place come last.
+        order = [near.c.squared_degrees, Slot.id]
+        if not filters.max_km:
+            order.insert(0, near.c.squared_degrees.is_(None))
     elif filters.sort == "start":
-        order = [Slot.start_date.is_(None), Slot.start_date, Slot.id]
+        # Undated slots last, as the index on (status, start_date, id) keeps them.
+        order = [Slot.start_date.asc().nulls_last(), Slot.id]
     elif relevance is not None:
         # "Newest" is the default order; with a text query the best match comes first.
         order = [relevance.desc(), Slot.created_at.desc(), Slot.id.desc()]
     else:
         order = [Slot.created_at.desc(), Slot.id.desc()]
+    stmt = stmt.order_by(*order)
 
-    # What each row shows (employer, trade, place) comes with the page, not one row at a time.
+    # The page is chosen on ids alone; what its rows show is read for those rows only.
+    if relevance is not None:
+        # Ranking sees every match anyway, so counting them costs nothing more.
+        pagination = counted_paginate(stmt, page=page, per_page=per_page)
+    elif count_cap is not None:
+        pagination = capped_paginate(stmt, page=page, per_page=per_page, cap=count_cap)
+    else:
+        pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    pagination.items = _load(pagination.items)
+    return SlotResults(page=pagination, hits=_hits(pagination.items, origin), origin=origin)
+
+
+def _load(slot_ids: list[int]) -> list[Slot]:
+    """The slots of ``slot_ids`` in that order, with what a row shows (employer, trade, place)."""
+    if not slot_ids:
+        return []
     shown = (
         joinedload(Slot.organisation),
         joinedload(Slot.occupation),
         joinedload(Slot.site).joinedload(Site.postal_place),
     )
-    pagination = db.paginate(
-        stmt.order_by(*order).options(*shown),
-        page=page,
-        per_page=per_page,
-        error_out=False,
-        count=True,
-    )
-    slots = list(pagination.items)
-    figures = {}
-    if slots:
-        figures = {
-            row.id: row
-            for row in db.session.execute(
-                select(Slot.id, free.label("free"), latitude.label("lat"), longitude.label("lon"))
-                .outerjoin(occupied, occupied.c.slot_id == Slot.id)
-                .outerjoin(Site, Site.id == Slot.site_id)
-                .outerjoin(site_place, site_place.postal_code == Site.postal_code)
-                .where(Slot.id.in_([slot.id for slot in slots]))
-            )
-        }
+    found = db.session.scalars(select(Slot).where(Slot.id.in_(slot_ids)).options(*shown))
+    by_id = {slot.id: slot for slot in found.unique()}
+    return [by_id[slot_id] for slot_id in slot_ids]
+
+
+def _hits(slots: list[Slot], origin: PostalPlace | None) -> list[SlotHit]:
+    taken = taken_places(slot.id for slot in slots)
     hits = []
     for slot in slots:
-        row = figures[slot.id]
         distance = None
-        if origin is not None and row.lat is not None and row.lon is not None:
-            distance = round(
-                haversine_km((origin.latitude, origin.longitude), (row.lat, row.lon)), 1
-            )
-        hits.append(SlotHit(slot=slot, free_capacity=max(0, row.free), distance_km=distance))
-    return SlotResults(page=pagination, hits=hits, origin=origin)
+        place = _coordinates(slot.site)
+        if origin is not None and place is not None:
+            distance = round(haversine_km((origin.latitude, origin.longitude), place), 1)
+        free = max(0, slot.capacity - taken.get(slot.id, 0))
+        hits.append(SlotHit(slot=slot, free_capacity=free, distance_km=distance))
+    return hits
