@@ -23,6 +23,7 @@ from webapp.models import (
 )
 from webapp.services.stats.filters import Filters
 from webapp.services.stats.kpis import FIGURES
+from webapp.services.stats.scans import Scans
 from webapp.services.stats.tables import SUPPRESS_BELOW, Column, Table, suppress
 
 
@@ -31,14 +32,14 @@ class UnknownFigure(LookupError):
 
 
 def figures(filters: Filters | None = None) -> list[Table]:
-    filters = filters or Filters()
-    return [build(filters) for build in FIGURES.values()]
+    scans = Scans(filters or Filters())  # the figures of one page share their scans
+    return [build(scans) for build in FIGURES.values()]
 
 
 def figure(key: str, filters: Filters | None = None) -> Table:
     if key not in FIGURES:
         raise UnknownFigure(key)
-    return FIGURES[key](filters or Filters())
+    return FIGURES[key](Scans(filters or Filters()))
 
 
 def make_filters(
