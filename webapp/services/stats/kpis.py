@@ -12,7 +12,6 @@ from sqlalchemy import Integer, case, cast, func, select
 
 from webapp.extensions import db
 from webapp.models import (
-    Candidate,
     Organisation,
     OrganisationKind,
     Partnership,
@@ -26,18 +25,22 @@ from webapp.models import (
     SuggestionStatus,
 )
 from webapp.services.stats.filters import MUNICIPALITY, ORGANISATION, SLOT_KIND, Filters
-from webapp.services.stats.places import free_capacity, kinds, places_by_kind, places_by_month
-from webapp.services.stats.scans import ENDED, Scans, ended, totals
+from webapp.services.stats.places import (
+    PLACED_NONE,
+    free_capacity,
+    kinds,
+    places_by_kind,
+    places_by_month,
+)
+from webapp.services.stats.scans import ENDED, TOTAL, Scans, placed, totals
 from webapp.services.stats.sql import (
     count_where,
     counts_and_median,
     days_between,
     driving,
-    median_map,
 )
 from webapp.services.stats.tables import Column, Table, median_over, share, suppress
 
-TOTAL = "*"
 STARTED = (PlacementStatus.ACTIVE, *ENDED)
 APPROVED_OR_LATER = (
     SuggestionStatus.APPROVED,
@@ -152,19 +155,7 @@ def employer_answers(scans: Scans) -> Table:
 
 
 def days_to_placement(scans: Scans) -> Table:
-    filters = scans.filters
-    where = [
-        *filters.period(Placement.created_at),
-        *filters.matches(Placement.slot_id, Placement.candidate_id),
-    ]
-
-    base = (
-        select(days_between(Placement.created_at, Candidate.created_at).label("v"))
-        .join(Candidate, Candidate.id == driving(Placement.candidate_id))
-        .join(Organisation, Organisation.id == Candidate.organisation_id)
-        .where(*where)
-    )
-    found = median_map(base.add_columns(Organisation.kind.label("g")), total_key=TOTAL)
+    found = scans.once(placed).waits
     rows = []
     for code, label in [*CASEWORKER_KINDS.items(), (TOTAL, _l("Alle"))]:
         median, people = found.get(code, (None, 0))
@@ -206,9 +197,9 @@ OUTCOME_TEXT = _l(
 
 
 def outcomes_by_kind(scans: Scans) -> Table:
-    found = totals(scans.once(ended), 0)
+    found = totals(scans.once(placed).counts, 0)
     rows = [
-        _outcome_row(kind.label, found.get(kind.code, (0, 0, 0)))
+        _outcome_row(kind.label, found.get(kind.code, PLACED_NONE)[1:])
         for kind in kinds()
         if not scans.filters.slot_kind or kind.code == scans.filters.slot_kind
     ]
@@ -223,9 +214,10 @@ def outcomes_by_kind(scans: Scans) -> Table:
 
 
 def outcomes_by_organisation_kind(scans: Scans) -> Table:
-    found = totals(scans.once(ended), 1)
+    found = totals(scans.once(placed).counts, 1)
     rows = [
-        _outcome_row(label, found.get(code, (0, 0, 0))) for code, label in CASEWORKER_KINDS.items()
+        _outcome_row(label, found.get(code, PLACED_NONE)[1:])
+        for code, label in CASEWORKER_KINDS.items()
     ]
     return Table(
         "outcomes_by_organisation_kind",

@@ -6,14 +6,16 @@ Places and slots are not people, so only the filled counts (placements) are supp
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import OCCUPYING_STATUSES, Placement, Slot, SlotKind, SlotStatus
+from webapp.models import SlotKind
 from webapp.services.stats.filters import ORGANISATION, PERIOD
-from webapp.services.stats.scans import Scans, filled, offered, totals
-from webapp.services.stats.sql import dialect
+from webapp.services.stats.scans import Scans, placed, slot_places, totals
 from webapp.services.stats.tables import Column, Table, share, suppress
+
+OFFERED_NONE = (0, 0, 0, 0)  # a slot_places group with no slots
+PLACED_NONE = (0, 0, 0, 0)  # a placed group with no placements
 
 
 def kinds() -> list[SlotKind]:
@@ -31,14 +33,14 @@ def _places_columns(first: Column) -> list[Column]:
 
 def places_by_kind(scans: Scans) -> Table:
     filters = scans.filters
-    offered_by_kind = totals(scans.once(offered), 0)
-    filled_by_kind = totals(scans.once(filled), 0)
+    offered = totals(scans.once(slot_places), 0)
+    filled = totals(scans.once(placed).counts, 0)
     rows = []
     for kind in kinds():
         if filters.slot_kind and kind.code != filters.slot_kind:
             continue
-        places = offered_by_kind.get(kind.code, 0)
-        people = suppress(filled_by_kind.get(kind.code, 0))
+        places = offered.get(kind.code, OFFERED_NONE)[1]
+        people = suppress(filled.get(kind.code, PLACED_NONE)[0])
         rows.append([kind.label, places, people, share(people, places)])
     return Table(
         "places_by_kind",
@@ -55,12 +57,13 @@ def places_by_kind(scans: Scans) -> Table:
 
 
 def places_by_month(scans: Scans) -> Table:
-    offered_by_month = totals(scans.once(offered), 1)
-    filled_by_month = totals(scans.once(filled), 1)
+    # A month is shown when a slot or a placement starts in it.
+    offered = {m: n for m, n in totals(scans.once(slot_places), 1).items() if n[0]}
+    filled = {m: n for m, n in totals(scans.once(placed).counts, 2).items() if n[0]}
     rows = []
-    for month in sorted(set(offered_by_month) | set(filled_by_month)):
-        places = offered_by_month.get(month, 0)
-        people = suppress(filled_by_month.get(month, 0))
+    for month in sorted(set(offered) | set(filled)):
+        places = offered.get(month, OFFERED_NONE)[1]
+        people = suppress(filled.get(month, PLACED_NONE)[0])
         rows.append([month, places, people, share(people, places)])
     return Table(
         "places_by_month",
@@ -75,27 +78,12 @@ def places_by_month(scans: Scans) -> Table:
 
 def free_capacity(scans: Scans) -> Table:
     filters = scans.filters
-    taken = (
-        select(Placement.slot_id, func.count().label("taken"))
-        .where(Placement.status.in_(OCCUPYING_STATUSES))
-        .group_by(Placement.slot_id)
-        .subquery()
-    )
-    free = func.max(Slot.capacity - func.coalesce(taken.c.taken, 0), 0)
-    if dialect() == "postgresql":
-        free = func.greatest(Slot.capacity - func.coalesce(taken.c.taken, 0), 0)
-    stmt = (
-        select(Slot.kind, func.count(Slot.id), func.coalesce(func.sum(free), 0))
-        .outerjoin(taken, taken.c.slot_id == Slot.id)
-        .where(Slot.status == SlotStatus.OPEN, *filters.slots(Slot.id))
-        .group_by(Slot.kind)
-    )
-    found = {kind: (slots, int(places)) for kind, slots, places in db.session.execute(stmt)}
+    found = totals(scans.once(slot_places), 0)
     rows = []
     for kind in kinds():
         if filters.slot_kind and kind.code != filters.slot_kind:
             continue
-        slots, places = found.get(kind.code, (0, 0))
+        _slots, _places, slots, places = found.get(kind.code, OFFERED_NONE)
         rows.append([kind.label, slots, places])
     return Table(
         "free_capacity",
