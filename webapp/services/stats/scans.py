@@ -2,8 +2,8 @@
 
 Several figures slice the same facts: places by slot kind and by month, outcomes by slot kind and
 by the candidate's organisation. Each scan reads its table once, grouped by every slice's key at
-once (a few dozen groups), and the figures add up the groups they show: one pass over the slots
-or the placements instead of one per figure. A ``Scans`` lives for one ``figures()`` or
+once (a few hundred groups at most), and the figures add up the groups they show: one pass over
+the slots or the placements instead of one per figure. A ``Scans`` lives for one ``figures()`` or
 ``figure()`` call, so nothing it holds outlasts the page or the export that asked.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import and_, case, func, select, text, true, tuple_
 
@@ -40,6 +41,7 @@ WORK = (PlacementOutcome.EMPLOYMENT, PlacementOutcome.APPRENTICESHIP_CONTRACT)
 EDUCATION = (PlacementOutcome.EDUCATION, PlacementOutcome.FURTHER_TRAINING)
 ENDED = (PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY)
 TOTAL = "*"  # the key of a figure's row for everything
+Found = TypeVar("Found")
 
 
 class Scans:
@@ -47,9 +49,9 @@ class Scans:
 
     def __init__(self, filters: Filters):
         self.filters = filters
-        self._found: dict[str, dict] = {}
+        self._found: dict[str, object] = {}
 
-    def once(self, scan: Callable[[Filters], dict]) -> dict:
+    def once(self, scan: Callable[[Filters], Found]) -> Found:
         if scan.__name__ not in self._found:
             if not self._found:
                 roomy_sorts()

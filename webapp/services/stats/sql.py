@@ -66,25 +66,10 @@ def medians(base, *, grouped: bool = True):
 
 
 def median_map(base, *, total_key: str = "*") -> dict:
-    """``{group: (median, people)}`` and the whole set's under ``total_key``.
-
-    ``base`` selects ``g`` and ``v`` as for ``medians``. PostgreSQL answers both in one pass over
-    the rows (``percentile_cont`` over ``ROLLUP(g)``: each group and then the total), where the
-    portable window statements rank every row twice, once per group and once overall.
+    """``{group: (median, people)}`` and the whole set's under ``total_key``, by the portable
+    window statements (``base`` as for ``medians``). PostgreSQL's callers use ``percentile_cont``
+    instead, in the pass that counts the same rows.
     """
-    if dialect() == "postgresql":
-        values = base.subquery()
-        stmt = select(
-            values.c.g,
-            func.grouping(values.c.g),
-            func.percentile_cont(0.5).within_group(values.c.v),
-            func.count(),
-        ).group_by(func.rollup(values.c.g))
-        return {
-            total_key if is_total else g: (value, n)
-            for g, is_total, value, n in db.session.execute(stmt)
-            if n
-        }
     rows = db.session.execute(medians(base)).all()
     found = {g: (value, n) for g, value, n in rows}
     total = db.session.execute(medians(base, grouped=False)).all()
