@@ -260,6 +260,33 @@ def test_period_filter_keeps_what_starts_inside_it(world):
     assert _figure("funnel", date_from=date(2026, 3, 1))["Foreslått av modellen"] == [0, NA]
 
 
+def test_in_a_period_each_figure_counts_by_its_own_date(world):
+    """The placement figures share one scan; each still picks its rows by its own date: the
+    start for places filled, the end for outcomes, the agreement for days to placement."""
+    march = {"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)}
+    september = {"date_from": date(2026, 9, 1), "date_to": date(2026, 9, 30)}
+    assert _figure("places_by_kind", **march)["Lærlingplass"] == [10, 7, 70.0]
+    assert _figure("places_by_kind", **march)["Arbeidstrening (NAV)"] == [0, 0, NA]
+    assert _figure("places_by_month", **march) == {"2026-03": [10, 7, 70.0]}
+    assert _figure("outcomes_by_kind", **march)["Lærlingplass"] == [0, 0, 0, NA]
+    assert _figure("days_to_placement", **march)["Alle"] == [10, 35]
+    assert _figure("places_by_kind", **september)["Lærlingplass"] == [0, 0, NA]
+    assert _figure("places_by_month", **september) == {}
+    assert _figure("outcomes_by_kind", **september)["Lærlingplass"] == [6, 5, 0, 83.3]
+    assert _figure("outcomes_by_organisation_kind", **september)["NAV-kontor"] == [6, 5, 0, 83.3]
+    assert _figure("days_to_placement", **september)["Alle"] == [0, NA]
+    # Free capacity is now, whatever the period.
+    assert _figure("free_capacity", **september)["Lærlingplass"] == [1, 9]
+
+
+def test_the_page_counts_open_slots_from_the_figures_scan_unless_a_filter_chooses_slots(world):
+    everything = stats.Scans(stats.make_filters())
+    assert stats.headline(everything)["slots_open"] == 2
+    one_kind = stats.Scans(stats.make_filters(slot_kind="apprenticeship"))
+    assert stats.headline(one_kind)["slots_open"] == 2  # the headline is never filtered
+    assert stats.headline()["slots_open"] == 2
+
+
 def test_exports_neutralise_formulas_and_keep_numbers():
     table = stats.Table(
         "test",

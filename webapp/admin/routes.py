@@ -69,10 +69,11 @@ def _dashboard_filters() -> tuple[DashboardFilterForm, stats.Filters | None]:
 def home():
     artifacts = model_store.versions(limit=5)  # the payload column stays unloaded
     form, filters = _dashboard_filters()
+    scans = stats.Scans(filters) if filters is not None else None  # shared by all the figures
     return render_template(
         "admin/home.html",
-        figures=stats.headline(),
-        tables=stats.figures(filters) if filters is not None else [],
+        figures=stats.headline(scans),
+        tables=stats.figures(scans=scans) if scans is not None else [],
         filters=filters,
         filter_form=form,
         artifacts=artifacts,

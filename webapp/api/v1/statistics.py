@@ -17,9 +17,9 @@ bp = make_blueprint("api_statistics", __name__, "/statistics", "Statistikk (komm
 def statistics(args):
     """The dashboard's tables with its filters; a count below 5 people is null. Admins."""
     require_role(Role.ADMIN)
-    filters = stats.make_filters(**args)
+    scans = stats.Scans(stats.make_filters(**args))  # the figures share their scans
     return {
-        "headline": stats.headline(),
+        "headline": stats.headline(scans),
         "tables": [
             {
                 "key": table.key,
@@ -30,7 +30,7 @@ def statistics(args):
                 ],
                 "rows": [[_plain(value) for value in row] for row in table.rows],
             }
-            for table in stats.figures(filters)
+            for table in stats.figures(scans=scans)
         ],
     }
 

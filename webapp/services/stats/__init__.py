@@ -23,6 +23,7 @@ from webapp.models import (
 )
 from webapp.services.stats.filters import Filters
 from webapp.services.stats.kpis import FIGURES
+from webapp.services.stats.scans import Scans, slot_places
 from webapp.services.stats.tables import SUPPRESS_BELOW, Column, Table, suppress
 
 
@@ -30,15 +31,15 @@ class UnknownFigure(LookupError):
     pass
 
 
-def figures(filters: Filters | None = None) -> list[Table]:
-    filters = filters or Filters()
-    return [build(filters) for build in FIGURES.values()]
+def figures(filters: Filters | None = None, *, scans: Scans | None = None) -> list[Table]:
+    scans = scans or Scans(filters or Filters())  # the figures of one page share their scans
+    return [build(scans) for build in FIGURES.values()]
 
 
 def figure(key: str, filters: Filters | None = None) -> Table:
     if key not in FIGURES:
         raise UnknownFigure(key)
-    return FIGURES[key](filters or Filters())
+    return FIGURES[key](Scans(filters or Filters()))
 
 
 def make_filters(
@@ -81,11 +82,22 @@ def filter_options() -> dict:
     }
 
 
-def headline() -> dict:
-    """Counts for the top of the dashboard, now (the filters do not apply)."""
+def headline(scans: Scans | None = None) -> dict:
+    """Counts for the top of the dashboard, now (the filters do not apply).
+
+    With the page's ``scans``, the open slots are added up from its scan of the slots when no
+    filter chooses among them (the period does not change which slots are open now).
+    """
 
     def count(stmt) -> int:
         return db.session.scalar(stmt) or 0
+
+    if scans is not None and not scans.filters.slots(Slot.id):
+        slots_open = sum(group[2] for group in scans.once(slot_places).values())
+    else:
+        slots_open = count(
+            select(func.count()).select_from(Slot).where(Slot.status == SlotStatus.OPEN)
+        )
 
     return {
         "organisations_pending": count(
@@ -93,9 +105,7 @@ def headline() -> dict:
             .select_from(Organisation)
             .where(Organisation.approved_at.is_(None), Organisation.rejected_at.is_(None))
         ),
-        "slots_open": count(
-            select(func.count()).select_from(Slot).where(Slot.status == SlotStatus.OPEN)
-        ),
+        "slots_open": slots_open,
         "candidates_active": suppress(
             count(
                 select(func.count())
@@ -117,6 +127,7 @@ __all__ = [
     "SUPPRESS_BELOW",
     "Column",
     "Filters",
+    "Scans",
     "Table",
     "UnknownFigure",
     "figure",

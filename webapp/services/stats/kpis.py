@@ -1,4 +1,5 @@
-"""One function per dashboard figure. Each is a few grouped SQL queries, never a loop over rows.
+"""One function per dashboard figure (the places figures are in ``places``), each given the page's
+``Scans``. Each is a grouped SQL query or two, or sums of a scan it shares: never a loop over rows.
 
 Counts of people (placements, suggestions, proposals, students) under ``SUPPRESS_BELOW`` are
 suppressed, and so are the shares and medians built on them; places and slots are not people.
@@ -11,37 +12,35 @@ from sqlalchemy import Integer, case, cast, func, select
 
 from webapp.extensions import db
 from webapp.models import (
-    OCCUPYING_STATUSES,
-    Candidate,
     Organisation,
     OrganisationKind,
     Partnership,
     PartnershipStatus,
     Placement,
-    PlacementOutcome,
     PlacementStatus,
     ProgramArea,
     SchoolNeed,
     Slot,
-    SlotKind,
-    SlotStatus,
     Suggestion,
     SuggestionStatus,
 )
-from webapp.services.stats.filters import (
-    MUNICIPALITY,
-    ORGANISATION,
-    PERIOD,
-    SLOT_KIND,
-    Filters,
+from webapp.services.stats.filters import MUNICIPALITY, ORGANISATION, SLOT_KIND, Filters
+from webapp.services.stats.places import (
+    PLACED_NONE,
+    free_capacity,
+    kinds,
+    places_by_kind,
+    places_by_month,
 )
-from webapp.services.stats.sql import days_between, driving, median_map, month_of
+from webapp.services.stats.scans import ENDED, TOTAL, Scans, placed, totals
+from webapp.services.stats.sql import (
+    count_where,
+    counts_and_median,
+    days_between,
+    driving,
+)
 from webapp.services.stats.tables import Column, Table, median_over, share, suppress
 
-TOTAL = "*"
-WORK = (PlacementOutcome.EMPLOYMENT, PlacementOutcome.APPRENTICESHIP_CONTRACT)
-EDUCATION = (PlacementOutcome.EDUCATION, PlacementOutcome.FURTHER_TRAINING)
-ENDED = (PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY)
 STARTED = (PlacementStatus.ACTIVE, *ENDED)
 APPROVED_OR_LATER = (
     SuggestionStatus.APPROVED,
@@ -58,145 +57,36 @@ CASEWORKER_KINDS = {
 SCORE_BANDS = [(0.2, "0–20"), (0.4, "20–40"), (0.6, "40–60"), (0.8, "60–80"), (None, "80–100")]
 
 
-def _kinds() -> list[SlotKind]:
-    return db.session.scalars(select(SlotKind).order_by(SlotKind.sort_order)).all()
-
-
-def _count_where(condition):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _placement_date():
-    return func.coalesce(Placement.start_date, func.date(Placement.created_at))
-
-
-def _slot_date():
-    return func.coalesce(Slot.start_date, func.date(Slot.created_at))
-
-
-def _offered_stmt(filters: Filters, group):
-    return (
-        select(group, func.coalesce(func.sum(Slot.capacity), 0))
-        .where(Slot.status != SlotStatus.DRAFT, *filters.period(_slot_date()))
-        .where(*filters.slots(Slot.id))
-        .group_by(group)
-    )
-
-
-def _filled_stmt(filters: Filters, group):
-    return (
-        select(group, func.count(Placement.id))
-        .join(Slot, Slot.id == driving(Placement.slot_id))
-        .where(*filters.period(_placement_date()))
-        .where(*filters.matches(Placement.slot_id, Placement.candidate_id))
-        .group_by(group)
-    )
-
-
-def _places_columns(first: Column) -> list[Column]:
-    return [
-        first,
-        Column("offered", _l("Plasser tilbudt"), "places"),
-        Column("filled", _l("Plasser fylt"), "count"),
-        Column("fill_rate", _l("Andel fylt (%)"), "rate"),
+def funnel(scans: Scans) -> Table:
+    filters = scans.filters
+    chosen = [
+        *filters.period(Suggestion.created_at),
+        *filters.matches(Suggestion.slot_id, Suggestion.candidate_id),
     ]
-
-
-def places_by_kind(filters: Filters) -> Table:
-    offered = dict(db.session.execute(_offered_stmt(filters, Slot.kind)).all())
-    filled = dict(db.session.execute(_filled_stmt(filters, Slot.kind)).all())
-    rows = []
-    for kind in _kinds():
-        if filters.slot_kind and kind.code != filters.slot_kind:
-            continue
-        places, people = int(offered.get(kind.code, 0)), suppress(filled.get(kind.code, 0))
-        rows.append([kind.label, places, people, share(people, places)])
-    return Table(
-        "places_by_kind",
-        _l("Plasser tilbudt og fylt, etter type plass"),
-        _l(
-            "Tilbudt: kapasiteten til publiserte plasser som starter i perioden. Fylt: "
-            "praksisplasser som starter i perioden."
-        ),
-        _places_columns(Column("kind", _l("Type plass"), "label")),
-        rows,
-        chart=["offered", "filled"],
-        ignores=[ORGANISATION] if filters.on_candidate_side else [],
-    )
-
-
-def places_by_month(filters: Filters) -> Table:
-    offered = dict(db.session.execute(_offered_stmt(filters, month_of(_slot_date()))).all())
-    filled = dict(db.session.execute(_filled_stmt(filters, month_of(_placement_date()))).all())
-    rows = []
-    for month in sorted(set(offered) | set(filled)):
-        places, people = int(offered.get(month, 0)), suppress(filled.get(month, 0))
-        rows.append([month, places, people, share(people, places)])
-    return Table(
-        "places_by_month",
-        _l("Plasser tilbudt og fylt, etter måned"),
-        _l("Måneden plassen eller praksisplassen starter."),
-        _places_columns(Column("month", _l("Måned"), "label")),
-        rows,
-        chart=["offered", "filled"],
-        ignores=[ORGANISATION] if filters.on_candidate_side else [],
-    )
-
-
-def free_capacity(filters: Filters) -> Table:
-    taken = (
-        select(Placement.slot_id, func.count().label("taken"))
-        .where(Placement.status.in_(OCCUPYING_STATUSES))
-        .group_by(Placement.slot_id)
-        .subquery()
-    )
-    free = func.max(Slot.capacity - func.coalesce(taken.c.taken, 0), 0)
-    if db.session.get_bind().dialect.name == "postgresql":
-        free = func.greatest(Slot.capacity - func.coalesce(taken.c.taken, 0), 0)
-    stmt = (
-        select(Slot.kind, func.count(Slot.id), func.coalesce(func.sum(free), 0))
-        .outerjoin(taken, taken.c.slot_id == Slot.id)
-        .where(Slot.status == SlotStatus.OPEN, *filters.slots(Slot.id))
-        .group_by(Slot.kind)
-    )
-    found = {kind: (slots, int(places)) for kind, slots, places in db.session.execute(stmt)}
-    rows = []
-    for kind in _kinds():
-        if filters.slot_kind and kind.code != filters.slot_kind:
-            continue
-        slots, places = found.get(kind.code, (0, 0))
-        rows.append([kind.label, slots, places])
-    return Table(
-        "free_capacity",
-        _l("Ledig kapasitet nå"),
-        _l("Åpne plasser og hvor mange ledige plasser de har i dag."),
-        [
-            Column("kind", _l("Type plass"), "label"),
-            Column("open_slots", _l("Åpne utlysninger"), "places"),
-            Column("free_places", _l("Ledige plasser"), "places"),
-        ],
-        rows,
-        chart=["free_places"],
-        ignores=sorted({PERIOD} | ({ORGANISATION} if filters.on_candidate_side else set())),
-    )
-
-
-def funnel(filters: Filters) -> Table:
-    stmt = (
-        select(
-            func.count(Suggestion.id),
-            _count_where(Suggestion.status.in_(APPROVED_OR_LATER)),
-            _count_where(Suggestion.proposed_at.is_not(None)),
-            _count_where(Suggestion.status == SuggestionStatus.ACCEPTED),
-            _count_where(Placement.status.in_(STARTED)),
-            _count_where(Placement.status == PlacementStatus.COMPLETED),
-        )
-        .select_from(Suggestion)
-        .outerjoin(Placement, Placement.suggestion_id == Suggestion.id)
-        .where(*filters.period(Suggestion.created_at))
-        .where(*filters.matches(Suggestion.slot_id, Suggestion.candidate_id))
-    )
-    counts = db.session.execute(stmt).one()
+    # One grouped pass over the suggestions (no join): the stages are sums of its groups.
+    proposed = Suggestion.proposed_at.is_not(None)
+    by_state = db.session.execute(
+        select(Suggestion.status, proposed, func.count())
+        .where(*chosen)
+        .group_by(Suggestion.status, proposed)
+    ).all()
+    # The placements made from them, counted from the placements; the suggestions are joined
+    # only when a filter chooses among them.
+    placed = select(
+        count_where(Placement.status.in_(STARTED)),
+        count_where(Placement.status == PlacementStatus.COMPLETED),
+    ).where(Placement.suggestion_id.is_not(None))
+    if chosen:
+        placed = placed.join(Suggestion, Suggestion.id == Placement.suggestion_id).where(*chosen)
+    started, completed = db.session.execute(placed).one()
+    counts = [
+        sum(n for _status, _proposed, n in by_state),
+        sum(n for status, _proposed, n in by_state if status in APPROVED_OR_LATER),
+        sum(n for _status, was_proposed, n in by_state if was_proposed),
+        sum(n for status, _proposed, n in by_state if status == SuggestionStatus.ACCEPTED),
+        started,
+        completed,
+    ]
     labels = [
         _l("Foreslått av modellen"),
         _l("Godkjent av saksbehandler"),
@@ -224,7 +114,8 @@ def funnel(filters: Filters) -> Table:
     )
 
 
-def employer_answers(filters: Filters) -> Table:
+def employer_answers(scans: Scans) -> Table:
+    filters = scans.filters
     proposed = [
         Suggestion.proposed_at.is_not(None),
         Suggestion.status != SuggestionStatus.WITHDRAWN,
@@ -232,31 +123,21 @@ def employer_answers(filters: Filters) -> Table:
         *filters.matches(Suggestion.slot_id, Suggestion.candidate_id),
     ]
     answered = Suggestion.answered_at.is_not(None) & Suggestion.status.in_(ANSWERED)
-
-    stmt = (
-        select(Slot.kind, func.count(Suggestion.id), _count_where(answered))
+    wait = days_between(Suggestion.answered_at, Suggestion.proposed_at)
+    base = (
+        select(Slot.kind.label("g"))
+        .select_from(Suggestion)
         .join(Slot, Slot.id == driving(Suggestion.slot_id))
         .where(*proposed)
-        .group_by(Slot.kind)
     )
-    by_kind = {g: (n, a) for g, n, a in db.session.execute(stmt)}
-    # The total row adds up the kinds' counts (a handful of numbers, before suppression).
-    total = {TOTAL: tuple(sum(column) for column in zip(*by_kind.values(), strict=True))}
-    wait = days_between(Suggestion.answered_at, Suggestion.proposed_at).label("v")
-    waits = (
-        select(wait).join(Slot, Slot.id == driving(Suggestion.slot_id)).where(*proposed, answered)
-    )
-    medians = median_map(waits.add_columns(Slot.kind.label("g"))) | median_map(
-        waits, grouped=False, total_key=TOTAL
-    )
+    found = counts_and_median(base, answered, wait, total_key=TOTAL)
     rows = []
-    for code, label in [(k.code, k.label) for k in _kinds()] + [(TOTAL, _l("Alle typer"))]:
-        if code not in by_kind and not (code == TOTAL and by_kind):
+    for code, label in [(k.code, k.label) for k in kinds()] + [(TOTAL, _l("Alle typer"))]:
+        if code not in found:
             continue
-        sent, done = (total if code == TOTAL else by_kind)[code]
+        sent, done, median = found[code]
         sent, done = suppress(sent), suppress(done)
-        median, people = medians.get(code, (None, 0))
-        rows.append([label, sent, done, share(done, sent), median_over(median, people)])
+        rows.append([label, sent, done, share(done, sent), median_over(median, found[code][1])])
     return Table(
         "employer_answers",
         _l("Arbeidsgivernes svar"),
@@ -273,21 +154,8 @@ def employer_answers(filters: Filters) -> Table:
     )
 
 
-def days_to_placement(filters: Filters) -> Table:
-    where = [
-        *filters.period(Placement.created_at),
-        *filters.matches(Placement.slot_id, Placement.candidate_id),
-    ]
-
-    base = (
-        select(days_between(Placement.created_at, Candidate.created_at).label("v"))
-        .join(Candidate, Candidate.id == driving(Placement.candidate_id))
-        .join(Organisation, Organisation.id == Candidate.organisation_id)
-        .where(*where)
-    )
-    found = median_map(base.add_columns(Organisation.kind.label("g"))) | median_map(
-        base, grouped=False, total_key=TOTAL
-    )
+def days_to_placement(scans: Scans) -> Table:
+    found = scans.once(placed).waits
     rows = []
     for code, label in [*CASEWORKER_KINDS.items(), (TOTAL, _l("Alle"))]:
         median, people = found.get(code, (None, 0))
@@ -304,27 +172,6 @@ def days_to_placement(filters: Filters) -> Table:
         rows,
         chart=["median_days"],
     )
-
-
-def _outcome_rows(filters: Filters, group, join_candidate: bool):
-    stmt = (
-        select(
-            group,
-            func.count(Placement.id),
-            _count_where(Placement.outcome.in_(WORK)),
-            _count_where(Placement.outcome.in_(EDUCATION)),
-        )
-        .join(Slot, Slot.id == driving(Placement.slot_id))
-        .where(Placement.status.in_(ENDED))
-        .where(*filters.period(func.coalesce(Placement.end_date, func.date(Placement.updated_at))))
-        .where(*filters.matches(Placement.slot_id, Placement.candidate_id))
-        .group_by(group)
-    )
-    if join_candidate:
-        stmt = stmt.join(Candidate, Candidate.id == driving(Placement.candidate_id)).join(
-            Organisation, Organisation.id == Candidate.organisation_id
-        )
-    return {g: (n, w, e) for g, n, w, e in db.session.execute(stmt)}
 
 
 def _outcome_row(label, counts) -> list:
@@ -349,12 +196,12 @@ OUTCOME_TEXT = _l(
 )
 
 
-def outcomes_by_kind(filters: Filters) -> Table:
-    found = _outcome_rows(filters, Slot.kind, False)
+def outcomes_by_kind(scans: Scans) -> Table:
+    found = totals(scans.once(placed).counts, 0)
     rows = [
-        _outcome_row(kind.label, found.get(kind.code, (0, 0, 0)))
-        for kind in _kinds()
-        if not filters.slot_kind or kind.code == filters.slot_kind
+        _outcome_row(kind.label, found.get(kind.code, PLACED_NONE)[1:])
+        for kind in kinds()
+        if not scans.filters.slot_kind or kind.code == scans.filters.slot_kind
     ]
     return Table(
         "outcomes_by_kind",
@@ -366,10 +213,11 @@ def outcomes_by_kind(filters: Filters) -> Table:
     )
 
 
-def outcomes_by_organisation_kind(filters: Filters) -> Table:
-    found = _outcome_rows(filters, Organisation.kind, True)
+def outcomes_by_organisation_kind(scans: Scans) -> Table:
+    found = totals(scans.once(placed).counts, 1)
     rows = [
-        _outcome_row(label, found.get(code, (0, 0, 0))) for code, label in CASEWORKER_KINDS.items()
+        _outcome_row(label, found.get(code, PLACED_NONE)[1:])
+        for code, label in CASEWORKER_KINDS.items()
     ]
     return Table(
         "outcomes_by_organisation_kind",
@@ -381,7 +229,8 @@ def outcomes_by_organisation_kind(filters: Filters) -> Table:
     )
 
 
-def school_needs(filters: Filters) -> Table:
+def school_needs(scans: Scans) -> Table:
+    filters = scans.filters
     met = (
         select(Partnership.id)
         .where(
@@ -408,7 +257,7 @@ def school_needs(filters: Filters) -> Table:
         select(
             SchoolNeed.program_area_code,
             func.count(SchoolNeed.id),
-            _count_where(met),
+            count_where(met),
             func.coalesce(func.sum(case((~met, SchoolNeed.students), else_=0)), 0),
         )
         .where(SchoolNeed.status != "draft", *where)
@@ -436,7 +285,8 @@ def school_needs(filters: Filters) -> Table:
     )
 
 
-def acceptance_by_score(filters: Filters) -> Table:
+def acceptance_by_score(scans: Scans) -> Table:
+    filters = scans.filters
     band = case(
         *[(Suggestion.score < upper, index) for index, (upper, _) in enumerate(SCORE_BANDS[:-1])],
         else_=len(SCORE_BANDS) - 1,
@@ -445,7 +295,7 @@ def acceptance_by_score(filters: Filters) -> Table:
         select(
             cast(band, Integer),
             func.count(Suggestion.id),
-            _count_where(Suggestion.status == SuggestionStatus.ACCEPTED),
+            count_where(Suggestion.status == SuggestionStatus.ACCEPTED),
         )
         .where(Suggestion.status.in_(ANSWERED), *filters.period(Suggestion.proposed_at))
         .where(*filters.matches(Suggestion.slot_id, Suggestion.candidate_id))

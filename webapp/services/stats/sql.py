@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from webapp.extensions import db
 
@@ -16,6 +16,11 @@ def month_of(column):
     if dialect() == "postgresql":
         return func.to_char(column, "YYYY-MM")
     return func.strftime("%Y-%m", column)
+
+
+def count_where(condition):
+    """How many rows meet ``condition`` (0, not NULL, when none do)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
 def driving(foreign_key):
@@ -39,10 +44,10 @@ def days_between(later, earlier):
 def medians(base, *, grouped: bool = True):
     """Per group, the median of ``v`` and the number of rows behind it.
 
-    ``base`` selects two labelled columns, ``g`` (the group) and ``v`` (the value, never NULL), or
-    only ``v`` when not ``grouped``. Window functions rank the values inside each group and the one
-    or two middle ranks are averaged, so the database finds the median without sending the values
-    to Python.
+    ``base`` selects two labelled columns, ``g`` (the group) and ``v`` (the value, never NULL);
+    ``g`` is left out of the ranking when not ``grouped``. Window functions rank the values inside
+    each group and the one or two middle ranks are averaged, so the database finds the median
+    without sending the values to Python.
     """
     values = base.subquery()
     partition = {"partition_by": values.c.g} if grouped else {}
@@ -60,9 +65,46 @@ def medians(base, *, grouped: bool = True):
     return stmt.group_by(ranked.c.g) if grouped else stmt
 
 
-def median_map(base, *, grouped: bool = True, total_key: str = "*") -> dict:
-    """``{group: (median, people)}``; a single ``total_key`` entry when not ``grouped``."""
-    rows = db.session.execute(medians(base, grouped=grouped)).all()
-    if not grouped:
-        return {total_key: (rows[0][0], rows[0][1])} if rows and rows[0][1] else {}
-    return {g: (value, n) for g, value, n in rows}
+def median_map(base, *, total_key: str = "*") -> dict:
+    """``{group: (median, people)}`` and the whole set's under ``total_key``, by the portable
+    window statements (``base`` as for ``medians``). PostgreSQL's callers use ``percentile_cont``
+    instead, in the pass that counts the same rows.
+    """
+    rows = db.session.execute(medians(base)).all()
+    found = {g: (value, n) for g, value, n in rows}
+    total = db.session.execute(medians(base, grouped=False)).all()
+    if total and total[0][1]:
+        found[total_key] = (total[0][0], total[0][1])
+    return found
+
+
+def counts_and_median(base, condition, value, *, total_key: str = "*") -> dict:
+    """``{group: (rows, rows meeting condition, median of value over those)}`` and the total.
+
+    ``base`` selects ``g`` (the group) over the rows counted. PostgreSQL answers it all in one
+    pass (``ROLLUP``, with the median as a filtered ``percentile_cont``); elsewhere the counts
+    are one grouped statement and the medians the portable window statements.
+    """
+    group = base.selected_columns.g
+    if dialect() == "postgresql":
+        stmt = base.add_columns(
+            func.grouping(group),
+            func.count(),
+            count_where(condition),
+            func.percentile_cont(0.5).within_group(value).filter(condition),
+        ).group_by(func.rollup(group))
+        return {
+            total_key if is_total else g: (n, met, median)
+            for g, is_total, n, met, median in db.session.execute(stmt)
+            if n
+        }
+    counted = {
+        g: (n, met)
+        for g, n, met in db.session.execute(
+            base.add_columns(func.count(), count_where(condition)).group_by(group)
+        )
+    }
+    if counted:
+        counted[total_key] = tuple(sum(c) for c in zip(*counted.values(), strict=True))
+    medians = median_map(base.add_columns(value.label("v")).where(condition), total_key=total_key)
+    return {g: (n, met, medians.get(g, (None, 0))[0]) for g, (n, met) in counted.items()}
