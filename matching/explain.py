@@ -180,7 +180,9 @@ def shared_terms(text_model, candidate_text: str, slot_text: str) -> tuple[str, 
         best = sims.max(axis=0)
         order = np.argsort(-best, kind="stable")
         related = [rest_s[j] for j in order if best[j] >= RELATED_WORD_MIN_SIMILARITY]
-    return tuple(slot[w][0] for w in (shared + related)[:MAX_SHARED_TERMS])
+    # A word's bokmål and English stems may both be known: name each written word once.
+    written = dict.fromkeys(slot[w][0] for w in shared + related)
+    return tuple(written)[:MAX_SHARED_TERMS]
 
 
 class Explaining:

@@ -155,6 +155,16 @@ def test_explain_names_shared_terms_and_skills(matcher):
     assert {"slot_open", "kind", "distance"} <= set(explained.rules_met)
 
 
+def test_shared_words_are_named_once_each():
+    """"selger" has a bokmål stem ("selg") and an English one ("selger"): one word, named once."""
+    slot = Slot(id=1, kind="apprenticeship", title="Selger", description="Selger i butikk, salg")
+    candidate = Candidate(id="c", kinds={"apprenticeship"}, goals="Vil bli selger i butikk")
+    matcher = Matcher().fit([slot], [candidate])
+    terms = matcher.explain(candidate, slot).shared_terms
+    assert "selger" in terms
+    assert len(terms) == len(set(terms))
+
+
 def test_ranking_among_a_caseload_scores_as_explain_does(matcher):
     """One office's candidates only (others may rank higher county-wide), each row scored and
     worded as ``explain`` gives it, the words the texts share included."""
