@@ -156,7 +156,7 @@ def test_explain_names_shared_terms_and_skills(matcher):
 
 
 def test_shared_words_are_named_once_each():
-    """"selger" has a bokmål stem ("selg") and an English one ("selger"): one word, named once."""
+    """ "selger" has a bokmål stem ("selg") and an English one ("selger"): one word, named once."""
     slot = Slot(id=1, kind="apprenticeship", title="Selger", description="Selger i butikk, salg")
     candidate = Candidate(id="c", kinds={"apprenticeship"}, goals="Vil bli selger i butikk")
     matcher = Matcher().fit([slot], [candidate])
