@@ -25,7 +25,7 @@ from .persistence import (  # noqa: F401 (re-exported: matching/__init__.py, old
     Persistence,
     TamperedModelError,
 )
-from .rules import RULES, adaptation_vocabulary
+from .rules import RULES, adaptation_vocabulary, pair_rule_masks
 from .scoring import Vocabulary, check_weights, distance_km
 from .text import DEFAULT_ANALYZER, MAX_TERMS, TextModel
 from .topk import pair_dots, resolve_backend
@@ -235,6 +235,37 @@ class Matcher(LiveIndexMixin, PairScoring, Explaining, ProfileEncoding, Persiste
         queries = self._query_profiles(slots, Slot)
         return self._rank(queries, self.candidates_, k, query_is_candidate=False)
 
+    def suggest_candidates_among(self, slot, candidate_ids, k=10) -> list[Suggestion]:
+        """Rank only the fitted candidates with ``candidate_ids`` for ``slot``, best first.
+
+        For one office's caseload: retrieval keeps a slot's best candidates county-wide, of
+        which one office has few, so here every allowed pair of the slot and the office's
+        candidates that shares some text is scored exactly (as retrieval is when the index is
+        small). The rows also carry the words the texts share, as :meth:`explain` gives them.
+        """
+        check_is_fitted(self)
+        k = _check_k(k)
+        (slot,) = _check_profiles([slot], Slot, "slot")
+        lookup = self.candidate_position_
+        positions = np.array(
+            sorted({lookup[i] for i in candidate_ids if i in lookup}), dtype=np.int64
+        )
+        if not len(positions):
+            return []
+        queries = self._query_profiles([slot], Slot)
+        same_slot = np.zeros(len(positions), dtype=np.int64)
+        masks = pair_rule_masks(
+            self.candidates_.rules.take(positions), queries.rules.take(same_slot)
+        )
+        cosine = pair_dots(
+            queries.vectors, self.candidates_.vectors, same_slot, positions, self.backend
+        )
+        keep = np.logical_and.reduce(list(masks.values())) & (cosine > 0)
+        (rows,) = self._rerank(
+            queries, self.candidates_, 0, positions[keep][None, :], None, k, False, terms=True
+        )
+        return rows
+
     def retrieve(self, profiles, n_top=None):
         """Text retrieval within the hard rules, before re-ranking (for benchmarks and checks).
 
@@ -324,8 +355,9 @@ class Matcher(LiveIndexMixin, PairScoring, Explaining, ProfileEncoding, Persiste
         for rows in self._rank_blocks(queries, self.candidates_, k, query_is_candidate=False):
             yield from rows
 
-    def _rerank(self, queries, index, start, positions, text, k, query_is_candidate):
-        """Score retrieved pairs with every factor and keep each query's best ``k``."""
+    def _rerank(self, queries, index, start, positions, text, k, query_is_candidate, terms=False):
+        """Score retrieved pairs with every factor and keep each query's best ``k``; with
+        ``terms``, the words each pair's texts share (ms a pair: for pages, not re-matches)."""
         rows, slots_in_row = np.nonzero(positions >= 0)
         q_pos, i_pos = rows + start, positions[rows, slots_in_row]
         if query_is_candidate:
@@ -354,6 +386,12 @@ class Matcher(LiveIndexMixin, PairScoring, Explaining, ProfileEncoding, Persiste
         values, contributions = values[sel].tolist(), contributions[sel].tolist()
         c_objects, s_objects = cands.objects, slots.objects
         c_sel, s_sel = c_sel.tolist(), s_sel.tolist()
+        extras = [{}] * len(sel)
+        if terms:
+            extras = [
+                {"shared_terms": self._shared_terms(c_objects[c], s_objects[s])}
+                for c, s in zip(c_sel, s_sel, strict=True)
+            ]
         suggestions = [
             self._suggestion(
                 c_objects[c_sel[p]],
@@ -364,6 +402,7 @@ class Matcher(LiveIndexMixin, PairScoring, Explaining, ProfileEncoding, Persiste
                 low[p],
                 concept=concepts[p],
                 rules_met=RULES if applies[p] else _RULES_WITHOUT_DISTANCE,
+                **extras[p],
             )
             for p in range(len(sel))
         ]

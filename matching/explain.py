@@ -232,6 +232,15 @@ class Explaining:
         }
         return _new_suggestion(fields)
 
+    def _shared_terms(self, candidate, slot) -> tuple[str, ...]:
+        # The people's own words only: the taxonomy labels the texts are expanded with carry
+        # both languages, and skills and occupations have reasons of their own.
+        return shared_terms(
+            self.text_model_,
+            f"{candidate.goals} {candidate.experience}",
+            f"{slot.title} {slot.description}",
+        )
+
     def _fitted_pair(self, candidate, slot, vocabularies):
         """The fitted encodings of the pair when both profiles are fitted as they are and name
         no label the fitted vocabularies lack (a fresh encoding would be the same); else None."""
@@ -278,13 +287,7 @@ class Explaining:
         contributions = self._contributions(cands, slots, [0], [0], values)[0]
         values = values[0]
         km = float(distance_km(cands.features.latlon[:1], slots.features.latlon[:1])[0])
-        # The people's own words only: the taxonomy labels the texts are expanded with carry
-        # both languages, and skills and occupations have reasons of their own.
-        terms = shared_terms(
-            self.text_model_,
-            f"{candidate.goals} {candidate.experience}",
-            f"{slot.title} {slot.description}",
-        )
+        terms = self._shared_terms(candidate, slot)
         suggestion = self._suggestion(
             candidate,
             slot,

@@ -29,6 +29,7 @@ Nothing here imports Flask or a database; callers pass :class:`LabelledPair` row
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController, threadpool_limits
 
 from .rules import KIND_BIT, LEVEL_RANK
 from .types import SLOT_KINDS
@@ -212,6 +213,13 @@ class HandCalibration:
         return self.model_.predict_proba(np.asarray(hand).reshape(-1, 1))[:, 1]
 
 
+@functools.cache
+def _threadpools() -> ThreadpoolController:
+    """The loaded thread pools, found once: ``threadpool_limits`` looks for them anew on every
+    call, 6 ms in a web worker with many libraries loaded, once per explained pair."""
+    return ThreadpoolController()
+
+
 @dataclass
 class LearnedModel:
     """One fitted, calibrated model and the held-out figures it was chosen on."""
@@ -224,7 +232,7 @@ class LearnedModel:
     def predict(self, x) -> np.ndarray:
         # One thread, as in fitting: with OpenMP's threads a one-pair explanation took 45 ms
         # instead of 8, and scoring 100,000 pairs 3.8 s instead of 1.7 on two busy cores.
-        with threadpool_limits(limits=1, user_api="openmp"):
+        with _threadpools().limit(limits=1, user_api="openmp"):
             return self.estimator.predict_proba(x)[:, 1]
 
 

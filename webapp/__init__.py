@@ -60,7 +60,7 @@ def register_extensions(app: Flask) -> None:
     from webapp import models  # noqa: F401 - every model on the metadata before migrate sees it
     from webapp.auth.idle import check_idle
     from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from webapp.ui.i18n import select_locale
+    from webapp.ui.i18n import install_request_catalogue, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
@@ -73,6 +73,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_request_catalogue(app, babel)
 
 
 def register_blueprints(app: Flask) -> None:

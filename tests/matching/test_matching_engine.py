@@ -155,6 +155,25 @@ def test_explain_names_shared_terms_and_skills(matcher):
     assert {"slot_open", "kind", "distance"} <= set(explained.rules_met)
 
 
+def test_ranking_among_a_caseload_scores_as_explain_does(matcher):
+    """One office's candidates only (others may rank higher county-wide), each row scored and
+    worded as ``explain`` gives it, the words the texts share included."""
+    rows = matcher.suggest_candidates_among(SLOTS[0], ["c1", "c2", "c3", "not fitted"], k=5)
+    assert rows and rows[0].candidate_id == "c1"
+    assert [r.score for r in rows] == sorted((r.score for r in rows), reverse=True)
+    for row in rows:
+        candidate = next(c for c in CANDIDATES if c.id == row.candidate_id)
+        explained = matcher.explain(candidate, SLOTS[0])
+        assert explained.blocked_by == ()
+        assert row.score == pytest.approx(explained.score, abs=1e-6)
+        assert row.shared_terms == explained.shared_terms
+        assert row.reasons == explained.reasons
+    assert "matlaging" in rows[0].shared_terms
+    others = matcher.suggest_candidates_among(SLOTS[0], ["c2", "c3"], k=5)
+    assert "c1" not in {r.candidate_id for r in others}
+    assert matcher.suggest_candidates_among(SLOTS[0], [], k=5) == []
+
+
 def test_new_candidate_is_ranked_without_refitting(matcher):
     newcomer = Candidate(id="new", kinds={"apprenticeship"}, goals="jobbe i barnehage med barn")
     assert matcher.suggest_slots([newcomer])[0][0].slot_id == "s5"

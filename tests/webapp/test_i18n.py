@@ -83,3 +83,19 @@ def test_every_message_in_the_source_has_an_english_translation(tmp_path):
     }
     missing = sorted(wanted - translated)
     assert not missing, f"untranslated (run pybabel extract/update, then translate): {missing}"
+
+
+def test_the_remembered_catalogue_follows_force_locale_and_back(app):
+    """The request keeps its catalogue per locale: an e-mail rendered in the reader's language
+    in the middle of a bokmål page gets English, and the page goes on in bokmål."""
+    from flask import render_template_string
+    from flask_babel import force_locale, gettext
+
+    def both() -> tuple[str, str]:
+        return gettext("Kandidater"), render_template_string("{{ _('Kandidater') }}")
+
+    with app.test_request_context("/"):
+        assert both() == ("Kandidater", "Kandidater")
+        with force_locale("en"):
+            assert both() == ("Candidates", "Candidates")
+        assert both() == ("Kandidater", "Kandidater")

@@ -382,21 +382,27 @@ def test_the_readme_gives_the_cron_lines_for_running_without_redis():
 
 
 def test_ranked_candidates_come_from_one_batch_call(world, db, monkeypatch):
-    calls = []
-    matcher = model_store.current_matcher()[0]
-    original = type(matcher).explain
+    calls = {"among": 0, "explain": 0}
+    matcher_type = type(model_store.current_matcher()[0])
 
-    def counting(self, *args):
-        calls.append(args)
-        return original(self, *args)
+    def counting(name):
+        original = getattr(matcher_type, name)
 
-    monkeypatch.setattr(type(matcher), "explain", counting)
-    for n in range(5):  # candidates of another organisation are neither shown nor explained
+        def counted(self, *args, **kwargs):
+            calls["among" if name == "suggest_candidates_among" else name] += 1
+            return original(self, *args, **kwargs)
+
+        return counted
+
+    for name in ("suggest_candidates_among", "explain"):
+        monkeypatch.setattr(matcher_type, name, counting(name))
+    for n in range(5):  # candidates of another organisation are neither ranked nor shown
         make_candidate(goals=f"Lager og truck {n}", skills=SKILLS)
     matchmaking.rebuild()
     ranked = matchmaking.rank_own_candidates(world.slot, world.nav.id)
     assert [c.id for c, _match in ranked] == [world.candidate.id]
-    assert len(calls) == 1
+    assert calls == {"among": 1, "explain": 0}
+    assert ranked[0][1].reasons  # worded as the match card words it
 
 
 def test_the_live_blockers_name_every_rule(world, db):

@@ -67,13 +67,15 @@ def test_large_sets_spread_over_offices_and_employers_like_a_county(db, monkeypa
     counts = seed_synthetic(candidates=120, slots=50, suggestions=100)
     assert (counts["offices"], counts["employers"]) == (3, 3)
     per_office = sorted(
-        n for (n,) in db.session.execute(
+        n
+        for (n,) in db.session.execute(
             select(func.count()).select_from(Candidate).group_by(Candidate.organisation_id)
         )
     )
     assert per_office == [20, 50, 50]
     per_employer = sorted(
-        n for (n,) in db.session.execute(
+        n
+        for (n,) in db.session.execute(
             select(func.count()).select_from(Slot).group_by(Slot.organisation_id)
         )
     )

@@ -47,8 +47,6 @@ from webapp.services.suggestion_store import (  # noqa: F401 (re-exported for al
 log = logging.getLogger("arbeidsbro.matching")
 
 SUGGESTIONS_PER_PROFILE = 10
-#: Candidates ranked for a slot before keeping one organisation's (``rank_own_candidates``).
-OWN_CANDIDATES_WINDOW = 500
 
 
 # --- rows → dataclasses ------------------------------------------------------------------------
@@ -322,36 +320,25 @@ def explain_pair(candidate: Candidate, slot: Slot) -> matching.Suggestion | None
 
 
 def rank_own_candidates(slot: Slot, organisation_id: int, limit: int = 30):
-    """One organisation's candidates ranked for one slot: one batch call, ``limit`` explained.
+    """One organisation's active candidates ranked for one slot, the best ``limit`` explained.
 
-    The engine ranks the slot's best ``OWN_CANDIDATES_WINDOW`` candidates (every organisation's,
-    rules applied) in one call; the organisation's are kept, and only the rows shown are
-    loaded and explained.
+    The engine scores the slot against the organisation's own caseload in one batch call
+    (``suggest_candidates_among``), so the list is as full in a county of fifty offices as in
+    one office's demo; only the rows shown are loaded.
     """
     matcher, _version = current_matcher()
     if matcher is None:
         return []
-    engine_slot = engine_slots([slot])[0]
-    (ranked,) = matcher.suggest_candidates([engine_slot], k=OWN_CANDIDATES_WINDOW)
-    ids = [s.candidate_id for s in ranked]
-    own = set(
-        db.session.scalars(
-            select(Candidate.id).where(
-                Candidate.id.in_(ids),
-                Candidate.organisation_id == organisation_id,
-                Candidate.status == CandidateStatus.ACTIVE,
-            )
+    own = db.session.scalars(
+        select(Candidate.id).where(
+            Candidate.organisation_id == organisation_id,
+            Candidate.status == CandidateStatus.ACTIVE,
         )
-    )
-    shown = [s.candidate_id for s in ranked if s.candidate_id in own][:limit]
+    ).all()
+    ranked = matcher.suggest_candidates_among(engine_slots([slot])[0], own, k=limit)
+    shown = [s.candidate_id for s in ranked]
     rows = {c.id: c for c in db.session.scalars(candidate_query().where(Candidate.id.in_(shown)))}
-    explained = []
-    for cid in shown:
-        candidate = rows[cid]
-        match = matcher.explain(to_engine_candidate(candidate), engine_slot)
-        if not match.blocked_by:
-            explained.append((candidate, match))
-    return explained
+    return [(rows[match.candidate_id], match) for match in ranked if match.candidate_id in rows]
 
 
 def suggestion_for(candidate: Candidate, slot: Slot) -> Suggestion:
