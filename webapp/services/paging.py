@@ -110,6 +110,7 @@ def capped_paginate(statement, *, page: int, per_page: int, cap: int | None) -> 
         session=db.session(),
         page=page,
         per_page=per_page,
+        max_per_page=None,  # as db.paginate: the caller bounds per_page
         error_out=False,
         cap=cap,
     )
@@ -118,7 +119,12 @@ def capped_paginate(statement, *, page: int, per_page: int, cap: int | None) -> 
 def counted_paginate(statement, *, page: int, per_page: int) -> CountedPagination:
     """One page of ``statement`` (selecting one column) with the exact count, in one statement."""
     return CountedPagination(
-        select=statement, session=db.session(), page=page, per_page=per_page, error_out=False
+        select=statement,
+        session=db.session(),
+        page=page,
+        per_page=per_page,
+        max_per_page=None,  # as db.paginate: the caller bounds per_page
+        error_out=False,
     )
 
 
@@ -133,6 +139,7 @@ def chained_paginate(
         session=db.session(),
         page=page,
         per_page=per_page,
+        max_per_page=None,  # as db.paginate: the caller bounds per_page
         error_out=False,
         cap=cap,
     )
