@@ -255,14 +255,17 @@ def test_nearest_first_and_slots_at_the_same_distance_by_age(db):
         assert found(postal_code="1470", max_km=max_km, sort="distance") == expected
     assert found(postal_code="1470", sort="distance") == [*expected, "Uten sted"]
     assert found(postal_code="1470", max_km=1, sort="distance") == expected[:2]
-    paged = [
-        hit.slot.title
-        for page in (1, 2, 3)
-        for hit in slot_search.search(
-            SlotFilters(postal_code="1470", max_km=5, sort="distance"), page=page, per_page=2
-        ).hits
-    ]
-    assert paged == expected
+    for max_km, everything in ((5, expected), (None, [*expected, "Uten sted"])):
+        filters = SlotFilters(postal_code="1470", max_km=max_km, sort="distance")
+        for per_page in (2, 4, 5):  # pages ending inside, across and at the end of the placed
+            pages = [
+                slot_search.search(filters, page=n, per_page=per_page, count_cap=2)
+                for n in range(1, 5)
+            ]
+            assert [hit.slot.title for page in pages for hit in page.hits] == everything
+            assert [page.page.has_next for page in pages] == [
+                n * per_page < len(everything) for n in range(1, 5)
+            ]
 
 
 # --- sorting and paging ------------------------------------------------------------------------

@@ -9,6 +9,8 @@ a cost that grows with the table on every visit. Two cheaper ways, for two kinds
 - :class:`CountedPagination`, for a list that must see every match to order them (ranked by
   relevance): the database has them all in hand anyway, so the page's own statement counts
   them (``count(*) OVER ()``), exactly, instead of a second statement finding them again.
+- :class:`ChainedPagination`, for a list of two kinds of row each read in its own order (slots
+  with a place nearest first, then those without one), counted over both.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from webapp.extensions import db
 
 
 class CappedPagination(SelectPagination):
-    """``total`` is exact up to ``cap`` rows past the page's offset; beyond, ``capped`` is true.
+    """``total`` is exact up to ``cap`` rows past the page's offset (every row when ``cap`` is
+    None); beyond, ``capped`` is true.
 
     When capped, ``total`` is one more than ``shown_total`` and the templates say
     "over ``shown_total``".
@@ -30,14 +33,17 @@ class CappedPagination(SelectPagination):
     capped: bool = False
 
     def _query_count(self) -> int:
-        # At least one row past the page, so a full page always knows whether another follows.
-        limit = self._query_offset + max(self._query_args["cap"], self.per_page) + 1
-        bounded = (
-            self._query_args["select"].options(lazyload("*")).order_by(None).limit(limit).subquery()
-        )
+        counted = self._query_args.get("counted", self._query_args["select"])
+        counted = counted.options(lazyload("*")).order_by(None)
+        cap = self._query_args["cap"]
+        limit = None
+        if cap is not None:
+            # At least one row past the page, so a full page always knows whether another follows.
+            limit = self._query_offset + max(cap, self.per_page) + 1
+            counted = counted.limit(limit)
         session = self._query_args["session"]
-        total = session.execute(select(func.count()).select_from(bounded)).scalar_one()
-        self.capped = total >= limit
+        total = session.execute(select(func.count()).select_from(counted.subquery())).scalar_one()
+        self.capped = limit is not None and total >= limit
         return total
 
     @property
@@ -70,13 +76,41 @@ class CountedPagination(SelectPagination):
         return self.total
 
 
-def capped_paginate(statement, *, page: int, per_page: int, cap: int) -> CappedPagination:
+class ChainedPagination(CappedPagination):
+    """One list made of two ordered statements, ``select``'s rows and then ``then``'s (of one
+    column each), counted (as :class:`CappedPagination`) over ``counted``: all of them.
+
+    Each statement can be read in its own index's order, where one statement ordering the two
+    kinds of row together would have to sort them all.
+    """
+
+    def _query_items(self) -> list:
+        session = self._query_args["session"]
+        first = self._query_args["select"]
+        offset, size = self._query_offset, self.per_page
+        items = list(session.execute(first.limit(size).offset(offset)).scalars())
+        if len(items) == size:
+            return items
+        # The first list ends on this page or before it; where it ends places the second.
+        if items:
+            first_length = offset + len(items)
+        else:
+            bounded = first.order_by(None).limit(offset).subquery()
+            first_length = session.execute(select(func.count()).select_from(bounded)).scalar_one()
+        then = (
+            self._query_args["then"].limit(size - len(items)).offset(max(0, offset - first_length))
+        )
+        return items + list(session.execute(then).scalars())
+
+
+def capped_paginate(statement, *, page: int, per_page: int, cap: int | None) -> CappedPagination:
     """One page of ``statement`` (a page past the end is empty, not a 404)."""
     return CappedPagination(
         select=statement,
         session=db.session(),
         page=page,
         per_page=per_page,
+        max_per_page=None,  # as db.paginate: the caller bounds per_page
         error_out=False,
         cap=cap,
     )
@@ -85,5 +119,27 @@ def capped_paginate(statement, *, page: int, per_page: int, cap: int) -> CappedP
 def counted_paginate(statement, *, page: int, per_page: int) -> CountedPagination:
     """One page of ``statement`` (selecting one column) with the exact count, in one statement."""
     return CountedPagination(
-        select=statement, session=db.session(), page=page, per_page=per_page, error_out=False
+        select=statement,
+        session=db.session(),
+        page=page,
+        per_page=per_page,
+        max_per_page=None,  # as db.paginate: the caller bounds per_page
+        error_out=False,
+    )
+
+
+def chained_paginate(
+    first, then, *, counted, page: int, per_page: int, cap: int | None
+) -> ChainedPagination:
+    """One page of ``first``'s rows followed by ``then``'s; see :class:`ChainedPagination`."""
+    return ChainedPagination(
+        select=first,
+        then=then,
+        counted=counted,
+        session=db.session(),
+        page=page,
+        per_page=per_page,
+        max_per_page=None,  # as db.paginate: the caller bounds per_page
+        error_out=False,
+        cap=cap,
     )

@@ -38,7 +38,7 @@ from webapp.services.capacity import (  # noqa: F401 - free_capacity is part of 
     occupied_count,
     taken_places,
 )
-from webapp.services.paging import capped_paginate, counted_paginate
+from webapp.services.paging import capped_paginate, chained_paginate, counted_paginate
 
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
 # A slot exactly at the limit counts as within it, whatever the rounding.
@@ -195,35 +195,49 @@ def search(
         near = site_distances(origin, filters.max_km)
         if filters.max_km:
             stmt = stmt.join(near, near.c.site_id == Slot.site_id)
-        else:
-            stmt = stmt.outerjoin(near, near.c.site_id == Slot.site_id)
 
+    # The page is chosen on ids alone; what its rows show is read for those rows only.
+    if relevance is not None:
+        # Ranking sees every match anyway, so counting them costs nothing more.
+        if near is not None and not filters.max_km:
+            stmt = stmt.outerjoin(near, near.c.site_id == Slot.site_id)
+        stmt = stmt.order_by(*_order(filters, near, relevance))
+        pagination = counted_paginate(stmt, page=page, per_page=per_page)
+    elif filters.sort == "distance" and near is not None and not filters.max_km:
+        # Slots with a place, nearest first, then those without one, each list read in its own
+        # order (see below), so a page reads only its own rows of them.
+        placed = stmt.join(near, near.c.site_id == Slot.site_id)
+        unplaced = stmt.where(~exists().where(near.c.site_id == Slot.site_id))
+        pagination = chained_paginate(
+            placed.order_by(near.c.squared_degrees, Slot.id),
+            unplaced.order_by(Slot.id),
+            counted=stmt,
+            page=page,
+            per_page=per_page,
+            cap=count_cap,
+        )
+    else:
+        stmt = stmt.order_by(*_order(filters, near, relevance))
+        pagination = capped_paginate(stmt, page=page, per_page=per_page, cap=count_cap)
+    pagination.items = _load(pagination.items)
+    return SlotResults(page=pagination, hits=_hits(pagination.items, origin), origin=origin)
+
+
+def _order(filters: SlotFilters, near, relevance) -> list:
     if filters.sort == "distance" and near is not None:
         # Within a distance, the nearest sites come first and their slots are read site by
         # site until the page is full; without one, slots with no place come last.
         order = [near.c.squared_degrees, Slot.id]
         if not filters.max_km:
             order.insert(0, near.c.squared_degrees.is_(None))
-    elif filters.sort == "start":
+        return order
+    if filters.sort == "start":
         # Undated slots last, as the index on (status, start_date, id) keeps them.
-        order = [Slot.start_date.asc().nulls_last(), Slot.id]
-    elif relevance is not None:
-        # "Newest" is the default order; with a text query the best match comes first.
-        order = [relevance.desc(), Slot.created_at.desc(), Slot.id.desc()]
-    else:
-        order = [Slot.created_at.desc(), Slot.id.desc()]
-    stmt = stmt.order_by(*order)
-
-    # The page is chosen on ids alone; what its rows show is read for those rows only.
+        return [Slot.start_date.asc().nulls_last(), Slot.id]
     if relevance is not None:
-        # Ranking sees every match anyway, so counting them costs nothing more.
-        pagination = counted_paginate(stmt, page=page, per_page=per_page)
-    elif count_cap is not None:
-        pagination = capped_paginate(stmt, page=page, per_page=per_page, cap=count_cap)
-    else:
-        pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
-    pagination.items = _load(pagination.items)
-    return SlotResults(page=pagination, hits=_hits(pagination.items, origin), origin=origin)
+        # "Newest" is the default order; with a text query the best match comes first.
+        return [relevance.desc(), Slot.created_at.desc(), Slot.id.desc()]
+    return [Slot.created_at.desc(), Slot.id.desc()]
 
 
 def _load(slot_ids: list[int]) -> list[Slot]:
