@@ -310,7 +310,8 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": database_url,
         "BENCH_DATABASE_URL": database_url,
-        "SECRET_KEY": "bench-web-not-secret",
+        # A kept database's model is signed with the key it was rebuilt under.
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-web-not-secret"),
         "ARBEIDSBRO_RATELIMIT": "0",
         "FLASK_APP": "webapp",
     }

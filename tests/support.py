@@ -127,6 +127,8 @@ def make_test_app(database_url: str, instance_path=None, **overrides):
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "SERVER_NAME": None,
+        # One app serves the whole session: the dashboard counts afresh for every test.
+        "STATS_CACHE_SECONDS": 0,
         **overrides,
     }
     app = create_app(config)

@@ -77,6 +77,8 @@ def from_environment(instance_path: str) -> dict:
         "TRUSTED_PROXIES": _int("ARBEIDSBRO_TRUSTED_PROXIES", 0),
         "INVITE_MAX_AGE_HOURS": _int("ARBEIDSBRO_INVITE_HOURS", 72),
         "RETENTION_MONTHS": _int("ARBEIDSBRO_RETENTION_MONTHS", 12),
+        # The dashboard's tables are counted at most this often per worker (0: every time).
+        "STATS_CACHE_SECONDS": _int("ARBEIDSBRO_STATS_CACHE_SECONDS", 60),
         "BASE_URL": os.environ.get("ARBEIDSBRO_BASE_URL", ""),
         # Slot kinds whose placements may start without an approved agreement (comma-separated).
         "AGREEMENT_OPTIONAL_KINDS": tuple(

@@ -411,3 +411,33 @@ def test_the_audit_log_shows_oslo_time_and_the_actors_organisation(db, admin_cli
     assert "01.07.2026 12:00:00" in page  # summer time: UTC+2
     assert "15.01.2026 11:00:00" in page  # winter time: UTC+1
     assert "NAV Testby" in page
+
+
+def test_the_dashboard_tables_are_kept_a_minute_and_say_when_they_were_counted(
+    app, world, admin_client, monkeypatch
+):
+    """Counting the tables at 100,000 candidates takes a second: within STATS_CACHE_SECONDS a
+    reload shows the same count, with its time; the headline (what waits now) is always fresh."""
+    from webapp.services.stats import recent
+
+    monkeypatch.setitem(app.config, "STATS_CACHE_SECONDS", 60)
+    monkeypatch.setitem(app.extensions, "arbeidsbro.recent_tables", {})
+    counted_at = datetime(2026, 12, 7, 9, 0)
+    monkeypatch.setattr(recent, "utcnow", lambda: counted_at)
+
+    def tables_and_open_slots():
+        page = admin_client.get("/admin/").get_data(as_text=True)
+        headline, tables = page.split('id="figures"', 1)
+        opened = headline.split("Åpne plasser</th><td>", 1)[1].split("<", 1)[0]
+        return tables, int(opened)
+
+    first, opened = tables_and_open_slots()
+    assert "Talt 07.12.2026 10:00:00; tallene telles på nytt når de er eldre enn 60" in first
+    make_slot(world.e1, kind="apprenticeship", capacity=40)
+    kept, opened_now = tables_and_open_slots()
+    assert kept == first
+    assert opened_now == opened + 1
+    counted_at += timedelta(seconds=61)
+    recounted, _opened = tables_and_open_slots()
+    assert recounted != first
+    assert "/admin/tall/funnel.csv" in recounted

@@ -22,6 +22,7 @@ from webapp.scheduled import jobs
 from webapp.school.admin_views import add_unmet_demand_route
 from webapp.services import matchmaking, model_store, stats
 from webapp.services.stats import exports
+from webapp.services.stats.recent import recent_tables
 from webapp.ui.forms import ConfirmForm
 from webapp.ui.params import paginate
 
@@ -69,11 +70,12 @@ def _dashboard_filters() -> tuple[DashboardFilterForm, stats.Filters | None]:
 def home():
     artifacts = model_store.versions(limit=5)  # the payload column stays unloaded
     form, filters = _dashboard_filters()
-    scans = stats.Scans(filters) if filters is not None else None  # shared by all the figures
+    counted = recent_tables(filters, stats.figures) if filters is not None else None
     return render_template(
         "admin/home.html",
-        figures=stats.headline(scans),
-        tables=stats.figures(scans=scans) if scans is not None else [],
+        figures=stats.headline(),
+        tables=counted.tables if counted else [],
+        counted_at=counted.at if counted else None,
         filters=filters,
         filter_form=form,
         artifacts=artifacts,
