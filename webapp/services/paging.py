@@ -103,43 +103,30 @@ class ChainedPagination(CappedPagination):
         return items + list(session.execute(then).scalars())
 
 
-def capped_paginate(statement, *, page: int, per_page: int, cap: int | None) -> CappedPagination:
-    """One page of ``statement`` (a page past the end is empty, not a 404)."""
-    return CappedPagination(
+def _paginate(kind, statement, page: int, per_page: int, **arguments):
+    return kind(
         select=statement,
         session=db.session(),
         page=page,
         per_page=per_page,
         max_per_page=None,  # as db.paginate: the caller bounds per_page
         error_out=False,
-        cap=cap,
+        **arguments,
     )
+
+
+def capped_paginate(statement, *, page: int, per_page: int, cap: int | None) -> CappedPagination:
+    """One page of ``statement`` (a page past the end is empty, not a 404)."""
+    return _paginate(CappedPagination, statement, page, per_page, cap=cap)
 
 
 def counted_paginate(statement, *, page: int, per_page: int) -> CountedPagination:
     """One page of ``statement`` (selecting one column) with the exact count, in one statement."""
-    return CountedPagination(
-        select=statement,
-        session=db.session(),
-        page=page,
-        per_page=per_page,
-        max_per_page=None,  # as db.paginate: the caller bounds per_page
-        error_out=False,
-    )
+    return _paginate(CountedPagination, statement, page, per_page)
 
 
 def chained_paginate(
     first, then, *, counted, page: int, per_page: int, cap: int | None
 ) -> ChainedPagination:
     """One page of ``first``'s rows followed by ``then``'s; see :class:`ChainedPagination`."""
-    return ChainedPagination(
-        select=first,
-        then=then,
-        counted=counted,
-        session=db.session(),
-        page=page,
-        per_page=per_page,
-        max_per_page=None,  # as db.paginate: the caller bounds per_page
-        error_out=False,
-        cap=cap,
-    )
+    return _paginate(ChainedPagination, first, page, per_page, then=then, counted=counted, cap=cap)
