@@ -27,6 +27,7 @@ from webapp.models import (
 )
 from webapp.services import candidate_records
 from webapp.services import candidates as service
+from webapp.services.candidate_fields import CandidateFields
 from webapp.services.errors import DomainError, NotAllowed
 
 
@@ -228,10 +229,10 @@ def test_control_characters_are_dropped_not_stored(client, caseworker, db):
 # --- the service's own checks (without the form) -----------------------------------------------
 
 
-def fields(**overrides) -> service.CandidateFields:
+def fields(**overrides) -> CandidateFields:
     values = {"reference_code": "S-1", "display_name": "Service Person"}
     values.update(overrides)
-    return service.CandidateFields(**values)
+    return CandidateFields(**values)
 
 
 @pytest.mark.parametrize(

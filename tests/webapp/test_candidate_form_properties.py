@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from support import csrf_token
 
 from webapp.models import Candidate, LanguageLevel, OrganisationKind, PostalPlace
-from webapp.services import candidates as service
+from webapp.services import candidate_fields
 
 SETTINGS = settings(
     max_examples=60,
@@ -56,7 +56,7 @@ def random_values(caseworker_id: int) -> dict:
         ),
         "display_name": st.one_of(st.sampled_from(["Amina K.", "Ola"]), any_text, long_text),
         "caseworker_id": some(str(caseworker_id), "", "0"),
-        "programme": some(*service.PROGRAMMES),
+        "programme": some(*candidate_fields.PROGRAMMES),
         "kinds": some_list("apprenticeship", "work_training", "language_practice"),
         "goals": st.one_of(any_text, long_text),
         "skills": some_list("matlaging", "kundeservice"),
@@ -110,23 +110,27 @@ def form_values(draw, caseworker_id: int) -> dict:
 
 
 def assert_obeys_every_rule(candidate: Candidate, db) -> None:
-    assert service.REFERENCE_CODE_PATTERN.match(candidate.reference_code)
-    assert 0 < len(candidate.reference_code) <= service.REFERENCE_CODE_MAX
-    assert 0 < len(candidate.display_name.strip()) <= service.DISPLAY_NAME_MAX
-    assert candidate.programme in service.PROGRAMMES
+    assert candidate_fields.REFERENCE_CODE_PATTERN.match(candidate.reference_code)
+    assert 0 < len(candidate.reference_code) <= candidate_fields.REFERENCE_CODE_MAX
+    assert 0 < len(candidate.display_name.strip()) <= candidate_fields.DISPLAY_NAME_MAX
+    assert candidate.programme in candidate_fields.PROGRAMMES
     assert db.session.get(LanguageLevel, candidate.norwegian_level) is not None
     if candidate.home_postal_code is not None:
         assert db.session.get(PostalPlace, candidate.home_postal_code) is not None
     if candidate.hours_per_week is not None:
-        assert service.HOURS_MIN <= candidate.hours_per_week <= service.HOURS_MAX
+        assert candidate_fields.HOURS_MIN <= candidate.hours_per_week <= candidate_fields.HOURS_MAX
     if candidate.max_commute_km is not None:
-        assert service.COMMUTE_MIN_KM <= candidate.max_commute_km <= service.COMMUTE_MAX_KM
+        assert (
+            candidate_fields.COMMUTE_MIN_KM
+            <= candidate.max_commute_km
+            <= candidate_fields.COMMUTE_MAX_KM
+        )
     if candidate.available_from is not None:
-        low, high = service.available_from_bounds()
+        low, high = candidate_fields.available_from_bounds()
         assert low <= candidate.available_from <= high
-    assert len(candidate.goals) <= service.GOALS_MAX
-    assert len(candidate.notes) <= service.NOTES_MAX
-    assert not service.looks_like_national_id(candidate.reference_code)
+    assert len(candidate.goals) <= candidate_fields.GOALS_MAX
+    assert len(candidate.notes) <= candidate_fields.NOTES_MAX
+    assert not candidate_fields.looks_like_national_id(candidate.reference_code)
     for text in (
         candidate.reference_code,
         candidate.display_name,

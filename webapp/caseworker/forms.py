@@ -15,8 +15,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, Val
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.models import CandidateStatus
-from webapp.services import candidate_search, slot_search, taxonomy
-from webapp.services import candidates as service
+from webapp.services import candidate_fields, candidate_search, slot_search, taxonomy
 from webapp.ui.forms import (
     FILTERABLE,
     INVALID_CHOICE,
@@ -72,7 +71,7 @@ def multi_select(label, choices, **kwargs) -> SelectMultipleField:
 
 
 def programme_choices() -> list[SelectChoice]:
-    return [SelectChoice(code, label) for code, label in service.PROGRAMME_LABELS.items()]
+    return [SelectChoice(code, label) for code, label in candidate_fields.PROGRAMME_LABELS.items()]
 
 
 def candidate_level_choices() -> list[SelectChoice]:
@@ -92,9 +91,9 @@ class CandidateForm(BaseForm):
         filters=[clean_text],
         validators=[
             InputRequired(_l("Skriv inn en referansekode.")),
-            max_length(service.REFERENCE_CODE_MAX),
+            max_length(candidate_fields.REFERENCE_CODE_MAX),
             Regexp(
-                service.REFERENCE_CODE_PATTERN,
+                candidate_fields.REFERENCE_CODE_PATTERN,
                 message=_l("Bruk bare bokstaver, tall og tegnene . _ / -, uten mellomrom."),
             ),
         ],
@@ -105,7 +104,7 @@ class CandidateForm(BaseForm):
         filters=[clean_text],
         validators=[
             InputRequired(_l("Skriv inn et visningsnavn.")),
-            max_length(service.DISPLAY_NAME_MAX),
+            max_length(candidate_fields.DISPLAY_NAME_MAX),
         ],
         description=_l("For eksempel fornavn og første bokstav i etternavnet."),
     )
@@ -118,7 +117,7 @@ class CandidateForm(BaseForm):
     goals = TextAreaField(
         _l("Mål"),
         filters=[clean_text],
-        validators=[Optional(), max_length(service.GOALS_MAX)],
+        validators=[Optional(), max_length(candidate_fields.GOALS_MAX)],
         description=_l("Hva kandidaten vil oppnå, med kandidatens egne ord."),
     )
     skills = multi_select(
@@ -129,12 +128,12 @@ class CandidateForm(BaseForm):
     experience = TextAreaField(
         _l("Arbeidserfaring"),
         filters=[clean_text],
-        validators=[Optional(), max_length(service.EXPERIENCE_MAX)],
+        validators=[Optional(), max_length(candidate_fields.EXPERIENCE_MAX)],
     )
     education = TextAreaField(
         _l("Utdanning"),
         filters=[clean_text],
-        validators=[Optional(), max_length(service.EDUCATION_MAX)],
+        validators=[Optional(), max_length(candidate_fields.EDUCATION_MAX)],
     )
     occupations = multi_select(
         _l("Ønskede lærefag og yrker"),
@@ -156,8 +155,8 @@ class CandidateForm(BaseForm):
         validators=[
             Optional(),
             NumberRange(
-                service.COMMUTE_MIN_KM,
-                service.COMMUTE_MAX_KM,
+                candidate_fields.COMMUTE_MIN_KM,
+                candidate_fields.COMMUTE_MAX_KM,
                 message=_l("Skriv et tall fra %(min)s til %(max)s."),
             ),
         ],
@@ -168,8 +167,8 @@ class CandidateForm(BaseForm):
         validators=[
             Optional(),
             NumberRange(
-                service.HOURS_MIN,
-                service.HOURS_MAX,
+                candidate_fields.HOURS_MIN,
+                candidate_fields.HOURS_MAX,
                 message=_l("Skriv et tall fra %(min)s til %(max)s."),
             ),
         ],
@@ -180,7 +179,7 @@ class CandidateForm(BaseForm):
     notes = TextAreaField(
         _l("Interne notater"),
         filters=[clean_text],
-        validators=[Optional(), max_length(service.NOTES_MAX)],
+        validators=[Optional(), max_length(candidate_fields.NOTES_MAX)],
         description=_l("Bare for veiledere i din organisasjon. Vises aldri for arbeidsgivere."),
     )
 
@@ -195,7 +194,7 @@ class CandidateForm(BaseForm):
     def validate_available_from(self, field):
         if field.data is None:
             return
-        low, high = service.available_from_bounds()
+        low, high = candidate_fields.available_from_bounds()
         if not low <= field.data <= high:
             raise ValidationError(
                 _l(
@@ -205,8 +204,8 @@ class CandidateForm(BaseForm):
                 )
             )
 
-    def fields_for_service(self) -> service.CandidateFields:
-        return service.CandidateFields(
+    def fields_for_service(self) -> candidate_fields.CandidateFields:
+        return candidate_fields.CandidateFields(
             reference_code=self.reference_code.data or "",
             display_name=self.display_name.data or "",
             caseworker_id=self.caseworker_id.data,
@@ -251,7 +250,7 @@ class ConsentFieldsMixin:
     consent_scope = StringField(
         _l("Hva samtykket gjelder"),
         filters=[clean_text],
-        validators=[Optional(), max_length(service.CONSENT_SCOPE_MAX)],
+        validators=[Optional(), max_length(candidate_fields.CONSENT_SCOPE_MAX)],
         description=_l("For eksempel: Deling av profil med arbeidsgivere i Arbeidsbro."),
     )
 

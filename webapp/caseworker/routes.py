@@ -23,6 +23,7 @@ from webapp.caseworker.forms import (
 )
 from webapp.models import Candidate, Role
 from webapp.services import (
+    candidate_fields,
     candidate_records,
     candidate_search,
     candidate_timeline,
@@ -53,7 +54,7 @@ def _candidate_or_404(candidate_id: int) -> Candidate:
 def _labels() -> dict:
     """Taxonomy labels the templates look codes up in."""
     return {
-        "programmes": candidates.programme_labels(),
+        "programmes": candidate_fields.programme_labels(),
         "statuses": candidates.status_labels(),
         "actions": candidates.action_labels(),
     }

@@ -1,4 +1,7 @@
-"""Candidates: registration, changes, consent, search and export, for caseworkers.
+"""Candidates: registration, changes and status, for caseworkers.
+
+What is typed about a candidate, and the rules on it, live in :mod:`candidate_fields`; consent
+in :mod:`consent`; lists and search in :mod:`candidate_search`.
 
 Candidates are the sensitive side of Arbeidsbro (DESIGN.md §5): a caseworker sees only the
 candidates of their own organisation, and every view and change writes an audit event. Each
@@ -8,74 +11,20 @@ on a :class:`DomainError`, so a refused action never leaves half a record behind
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
-from webapp.models import (
-    Adaptation,
-    Candidate,
-    CandidateStatus,
-    LanguageLevel,
-    Occupation,
-    Role,
-    Skill,
-    SlotKind,
-    User,
-    utcnow,
-)
+from webapp.models import Candidate, CandidateStatus, Role, User, utcnow
 from webapp.services import audit, matchmaking
-from webapp.services import taxonomy as taxonomies
-from webapp.services.errors import DomainError, NotAllowed
-
-# Programmes a candidate may follow; the code is stored, the label is translated.
-PROGRAMMES = (
-    "introduksjonsprogrammet",
-    "arbeidsavklaringspenger",
-    "kvalifiseringsprogrammet",
-    "ungdomsgaranti",
-    "other",
+from webapp.services.candidate_fields import (
+    CONSENT_SCOPE_MAX,
+    CandidateFields,
+    check_text,
+    check_values,
 )
-
-REFERENCE_CODE_MAX = 40
-DISPLAY_NAME_MAX = 100
-CONSENT_SCOPE_MAX = 200
-GOALS_MAX = 2000
-EXPERIENCE_MAX = 2000
-EDUCATION_MAX = 1000
-NOTES_MAX = 4000
-HOURS_MIN, HOURS_MAX = 1, 40
-COMMUTE_MIN_KM, COMMUTE_MAX_KM = 1, 300
-# "Available from" may lie a little in the past (available now) but not decades away.
-AVAILABLE_FROM_PAST = timedelta(days=5 * 366)
-AVAILABLE_FROM_FUTURE = timedelta(days=3 * 366)
-PER_PAGE = 25
-
-REFERENCE_CODE_PATTERN = re.compile(r"^[0-9A-Za-zÆØÅæøå][0-9A-Za-zÆØÅæøå._/-]*$")
-# Eleven digits in a row, optionally split after six: the shape of a national identity number,
-# which Arbeidsbro never stores (DESIGN.md §3).
-NATIONAL_ID_PATTERN = re.compile(r"(?<!\d)\d{6}\s?\d{5}(?!\d)")
-
-
-# Lazy labels, so a form built at import time still speaks the user's language.
-PROGRAMME_LABELS = {
-    "introduksjonsprogrammet": _l("Introduksjonsprogrammet"),
-    "arbeidsavklaringspenger": _l("Arbeidsavklaringspenger (AAP)"),
-    "kvalifiseringsprogrammet": _l("Kvalifiseringsprogrammet (KVP)"),
-    "ungdomsgaranti": _l("Ungdomsgarantien"),
-    "other": _l("Annet"),
-}
-
-
-def programme_labels() -> dict[str, str]:
-    """Programme code → label in the user's language."""
-    return {code: str(label) for code, label in PROGRAMME_LABELS.items()}
+from webapp.services.errors import DomainError, NotAllowed
 
 
 def status_labels() -> dict[str, str]:
@@ -84,33 +33,6 @@ def status_labels() -> dict[str, str]:
         CandidateStatus.PAUSED: _("Pause"),
         CandidateStatus.ARCHIVED: _("Arkivert"),
     }
-
-
-def looks_like_national_id(text: str | None) -> bool:
-    return bool(text) and NATIONAL_ID_PATTERN.search(text) is not None
-
-
-@dataclass
-class CandidateFields:
-    """What a caseworker types about a candidate; the form fills it, the service checks it."""
-
-    reference_code: str
-    display_name: str
-    caseworker_id: int | None = None
-    programme: str = "other"
-    kinds: list[str] = field(default_factory=list)
-    goals: str = ""
-    skills: list[str] = field(default_factory=list)
-    experience: str = ""
-    education: str = ""
-    occupations: list[str] = field(default_factory=list)
-    norwegian_level: str = "none"
-    home_postal_code: str | None = None
-    max_commute_km: int | None = None
-    hours_per_week: int | None = None
-    available_from: date | None = None
-    adaptation_needs: list[str] = field(default_factory=list)
-    notes: str = ""
 
 
 # --- permissions -----------------------------------------------------------------------------
@@ -143,136 +65,6 @@ def get(actor: User, candidate_id: int) -> Candidate | None:
     return candidate
 
 
-# --- validation ------------------------------------------------------------------------------
-
-
-def _check_text(value: str, limit: int, field_name: str) -> str:
-    value = (value or "").strip()
-    if len(value) > limit:
-        raise DomainError(_("Skriv høyst %(max)d tegn.", max=limit), field_name)
-    if "\x00" in value:
-        raise DomainError(_("Teksten inneholder ugyldige tegn."), field_name)
-    return value
-
-
-def _check_codes(model, codes: list[str], field_name: str) -> list:
-    codes = list(dict.fromkeys(codes or []))
-    rows = taxonomies.by_codes(model, codes)
-    if len(rows) != len(codes):
-        raise DomainError(_("Velg bare blant alternativene som vises."), field_name)
-    return rows
-
-
-def _check_range(value: int | None, low: int, high: int, field_name: str) -> int | None:
-    if value is not None and not low <= value <= high:
-        raise DomainError(
-            _("Skriv et tall fra %(min)s til %(max)s.", min=low, max=high), field_name
-        )
-    return value
-
-
-def available_from_bounds(today: date | None = None) -> tuple[date, date]:
-    today = today or date.today()
-    return today - AVAILABLE_FROM_PAST, today + AVAILABLE_FROM_FUTURE
-
-
-def _check_fields(
-    actor: User, fields: CandidateFields, candidate: Candidate | None, codes_in_use=None
-) -> dict:
-    """Every rule on the typed values; returns the values to store.
-
-    ``codes_in_use`` (lower-cased reference code → candidate id, the whole organisation's) lets
-    an import check 10,000 rows against codes it loaded once instead of a query per row.
-    """
-    reference_code = _check_text(fields.reference_code, REFERENCE_CODE_MAX, "reference_code")
-    if not reference_code:
-        raise DomainError(_("Skriv inn en referansekode."), "reference_code")
-    if not REFERENCE_CODE_PATTERN.match(reference_code):
-        raise DomainError(
-            _("Bruk bare bokstaver, tall og tegnene . _ / -, uten mellomrom."), "reference_code"
-        )
-    display_name = _check_text(fields.display_name, DISPLAY_NAME_MAX, "display_name")
-    if not display_name:
-        raise DomainError(_("Skriv inn et visningsnavn."), "display_name")
-    for name, value in (
-        ("reference_code", reference_code),
-        ("display_name", display_name),
-        ("notes", fields.notes),
-    ):
-        if looks_like_national_id(value):
-            raise DomainError(_("Arbeidsbro skal ikke inneholde fødselsnumre."), name)
-    own_id = candidate.id if candidate is not None else -1
-    if codes_in_use is not None:
-        taken = codes_in_use.get(reference_code.lower())
-        taken = None if taken == own_id else taken
-    else:
-        taken = db.session.scalar(
-            select(Candidate.id).where(
-                Candidate.organisation_id == actor.organisation_id,
-                func.lower(Candidate.reference_code) == reference_code.lower(),
-                Candidate.id != own_id,
-            )
-        )
-    if taken is not None:
-        raise DomainError(
-            _("Referansekoden er allerede brukt i organisasjonen din."), "reference_code"
-        )
-
-    caseworker = None
-    if fields.caseworker_id is not None:
-        caseworker = db.session.get(User, fields.caseworker_id)
-        unchanged = candidate is not None and candidate.caseworker_id == fields.caseworker_id
-        if (
-            caseworker is None
-            or caseworker.organisation_id != actor.organisation_id
-            or not (caseworker.active or unchanged)
-        ):
-            raise DomainError(_("Velg en veileder i din organisasjon."), "caseworker_id")
-
-    if fields.programme not in PROGRAMMES:
-        raise DomainError(_("Velg et program fra listen."), "programme")
-    if db.session.get(LanguageLevel, fields.norwegian_level or "") is None:
-        raise DomainError(_("Velg et norsknivå fra listen."), "norwegian_level")
-
-    postal_code = (fields.home_postal_code or "").strip() or None
-    if postal_code is not None and taxonomies.postal_place(postal_code) is None:
-        raise DomainError(_("Ukjent postnummer."), "home_postal_code")
-
-    low, high = available_from_bounds()
-    if fields.available_from is not None and not low <= fields.available_from <= high:
-        raise DomainError(
-            _(
-                "Velg en dato mellom %(low)s og %(high)s.",
-                low=low.strftime("%d.%m.%Y"),
-                high=high.strftime("%d.%m.%Y"),
-            ),
-            "available_from",
-        )
-    return {
-        "reference_code": reference_code,
-        "display_name": display_name,
-        "caseworker": caseworker,
-        "programme": fields.programme,
-        "kinds": _check_codes(SlotKind, fields.kinds, "kinds"),
-        "goals": _check_text(fields.goals, GOALS_MAX, "goals"),
-        "skills": _check_codes(Skill, fields.skills, "skills"),
-        "experience": _check_text(fields.experience, EXPERIENCE_MAX, "experience"),
-        "education": _check_text(fields.education, EDUCATION_MAX, "education"),
-        "occupations": _check_codes(Occupation, fields.occupations, "occupations"),
-        "norwegian_level": fields.norwegian_level,
-        "home_postal_code": postal_code,
-        "max_commute_km": _check_range(
-            fields.max_commute_km, COMMUTE_MIN_KM, COMMUTE_MAX_KM, "max_commute_km"
-        ),
-        "hours_per_week": _check_range(
-            fields.hours_per_week, HOURS_MIN, HOURS_MAX, "hours_per_week"
-        ),
-        "available_from": fields.available_from,
-        "adaptation_needs": _check_codes(Adaptation, fields.adaptation_needs, "adaptation_needs"),
-        "notes": _check_text(fields.notes, NOTES_MAX, "notes"),
-    }
-
-
 def _comparable(value):
     if isinstance(value, list):
         return [getattr(item, "code", item) for item in value]
@@ -299,8 +91,8 @@ def create(
     """Register a candidate in the actor's organisation, with consent only when it was given."""
     _require_caseworker(actor)
     try:
-        values = _check_fields(actor, fields, None)
-        scope = _check_text(consent_scope, CONSENT_SCOPE_MAX, "consent_scope")
+        values = check_values(actor, fields, None)
+        scope = check_text(consent_scope, CONSENT_SCOPE_MAX, "consent_scope")
         if consent and not scope:
             raise DomainError(_("Beskriv hva kandidaten har samtykket til."), "consent_scope")
         if scope and not consent:
@@ -340,7 +132,7 @@ def update(actor: User, candidate: Candidate, fields: CandidateFields) -> Candid
         require_may_see(actor, candidate)
         if candidate.status == CandidateStatus.ARCHIVED:
             raise DomainError(_("En arkivert kandidat kan ikke endres. Aktiver kandidaten først."))
-        values = _check_fields(actor, fields, candidate)
+        values = check_values(actor, fields, candidate)
     except DomainError:
         db.session.rollback()
         raise
@@ -454,7 +246,7 @@ def check_fields(
 ) -> dict:
     """Every rule the form's save applies, without saving: for imports' row-by-row checks."""
     _require_caseworker(actor)
-    return _check_fields(actor, fields, candidate, codes_in_use)
+    return check_values(actor, fields, candidate, codes_in_use)
 
 
 # Consent has a module of its own; the names stay here for the views and tests that use them.

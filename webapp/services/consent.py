@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from webapp.extensions import db
 from webapp.models import Candidate, CandidateStatus, User, utcnow
-from webapp.services import audit, candidates, matchmaking
+from webapp.services import audit, candidate_fields, candidates, matchmaking
 from webapp.services import proposals as proposal_service
 from webapp.services.errors import DomainError
 
@@ -44,7 +44,9 @@ def give_consent(actor: User, candidate: Candidate, scope: str) -> Candidate:
             raise DomainError(_("En arkivert kandidat kan ikke gi samtykke. Aktiver først."))
         if candidate.has_consent:
             raise DomainError(_("Kandidaten har allerede gitt samtykke."))
-        scope = candidates._check_text(scope, candidates.CONSENT_SCOPE_MAX, "consent_scope")
+        scope = candidate_fields.check_text(
+            scope, candidate_fields.CONSENT_SCOPE_MAX, "consent_scope"
+        )
         if not scope:
             raise DomainError(_("Beskriv hva kandidaten har samtykket til."), "consent_scope")
     except DomainError:

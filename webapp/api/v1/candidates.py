@@ -26,6 +26,7 @@ from webapp.api.v1.schemas import (
 from webapp.models import Candidate, Role
 from webapp.services import candidate_search
 from webapp.services import candidates as candidate_service
+from webapp.services.candidate_fields import CandidateFields
 
 bp = make_blueprint(
     "api_candidates",
@@ -83,8 +84,8 @@ def own_candidate(candidate_id: int) -> Candidate:
     return candidate
 
 
-def _fields(data: dict) -> candidate_service.CandidateFields:
-    return candidate_service.CandidateFields(**{name: data[name] for name in FIELDS})
+def _fields(data: dict) -> CandidateFields:
+    return CandidateFields(**{name: data[name] for name in FIELDS})
 
 
 def _current(candidate: Candidate) -> dict:

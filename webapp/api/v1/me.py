@@ -10,7 +10,7 @@ from webapp.api.v1.common import SECURITY, UtcDateTime, make_blueprint
 from webapp.api.v1.schemas import MeSchema, TaxonomyArgs, TaxonomySchema
 from webapp.extensions import db
 from webapp.models import Adaptation, LanguageLevel, Occupation, ProgramArea, Skill, SlotKind
-from webapp.services import candidates as candidate_service
+from webapp.services import candidate_fields
 
 bp = make_blueprint("api_reference", __name__, "", "Hvem nøkkelen er, og taksonomiene (koder).")
 
@@ -57,7 +57,7 @@ def taxonomy(args, name: str):
         if name == "programmes":
             items = [
                 {"code": code, "name": label}
-                for code, label in candidate_service.programme_labels().items()
+                for code, label in candidate_fields.programme_labels().items()
             ]
         else:
             model, order = TAXONOMIES[name]

@@ -20,7 +20,7 @@ from webapp.api.v1.common import (
 )
 from webapp.models import PlacementOutcome, SlotStatus, SuggestionStatus
 from webapp.models.api_token import SCOPES
-from webapp.services import candidates as candidate_service
+from webapp.services import candidate_fields
 from webapp.services import proposals as proposal_service
 from webapp.services import slots as slot_service
 
@@ -196,43 +196,43 @@ class CandidateSchema(ma.Schema):
 
 
 class CandidateInputSchema(StrictSchema):
-    reference_code = text(candidate_service.REFERENCE_CODE_MAX, min_length=1, required=True)
-    display_name = text(candidate_service.DISPLAY_NAME_MAX, min_length=1, required=True)
+    reference_code = text(candidate_fields.REFERENCE_CODE_MAX, min_length=1, required=True)
+    display_name = text(candidate_fields.DISPLAY_NAME_MAX, min_length=1, required=True)
     caseworker_id = whole(1, 2**31 - 1, allow_none=True, load_default=None)
     programme = CleanString(
-        load_default="other", validate=validate.OneOf(candidate_service.PROGRAMMES)
+        load_default="other", validate=validate.OneOf(candidate_fields.PROGRAMMES)
     )
     kinds = code_list(load_default=list)
-    goals = text(candidate_service.GOALS_MAX, load_default="")
+    goals = text(candidate_fields.GOALS_MAX, load_default="")
     skills = code_list(load_default=list)
-    experience = text(candidate_service.EXPERIENCE_MAX, load_default="")
-    education = text(candidate_service.EDUCATION_MAX, load_default="")
+    experience = text(candidate_fields.EXPERIENCE_MAX, load_default="")
+    education = text(candidate_fields.EDUCATION_MAX, load_default="")
     occupations = code_list(load_default=list)
     norwegian_level = CleanString(load_default="none", validate=validate.Length(max=10))
     home_postal_code = CleanString(
         allow_none=True, load_default=None, validate=validate.Length(max=10)
     )
     max_commute_km = whole(
-        candidate_service.COMMUTE_MIN_KM,
-        candidate_service.COMMUTE_MAX_KM,
+        candidate_fields.COMMUTE_MIN_KM,
+        candidate_fields.COMMUTE_MAX_KM,
         allow_none=True,
         load_default=None,
     )
     hours_per_week = whole(
-        candidate_service.HOURS_MIN, candidate_service.HOURS_MAX, allow_none=True, load_default=None
+        candidate_fields.HOURS_MIN, candidate_fields.HOURS_MAX, allow_none=True, load_default=None
     )
     available_from = day(allow_none=True, load_default=None)
     adaptation_needs = code_list(load_default=list)
-    notes = text(candidate_service.NOTES_MAX, load_default="")
+    notes = text(candidate_fields.NOTES_MAX, load_default="")
 
 
 class CandidateCreateSchema(CandidateInputSchema):
     consent = fields.Boolean(load_default=False, metadata={"description": "Consent given now"})
-    consent_scope = text(candidate_service.CONSENT_SCOPE_MAX, load_default="")
+    consent_scope = text(candidate_fields.CONSENT_SCOPE_MAX, load_default="")
 
 
 class ConsentInputSchema(StrictSchema):
-    scope = text(candidate_service.CONSENT_SCOPE_MAX, min_length=1, required=True)
+    scope = text(candidate_fields.CONSENT_SCOPE_MAX, min_length=1, required=True)
 
 
 class CandidateListArgs(ma.Schema):

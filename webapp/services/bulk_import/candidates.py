@@ -21,7 +21,7 @@ from webapp.models import (
     SlotKind,
     User,
 )
-from webapp.services import audit, matchmaking
+from webapp.services import audit, candidate_fields, matchmaking
 from webapp.services import candidates as candidate_service
 from webapp.services.bulk_import.columns import Column, Taxonomy
 from webapp.services.errors import DomainError, NotAllowed
@@ -83,7 +83,7 @@ TAXONOMY_OF = {
 class _Programmes(Taxonomy):
     def __init__(self):
         self.lookup = {}
-        for code, label in candidate_service.PROGRAMME_LABELS.items():
+        for code, label in candidate_fields.PROGRAMME_LABELS.items():
             self.lookup[code] = code
             self.lookup[str(label).lower()] = code
 
@@ -171,7 +171,7 @@ class CandidateImporter:
         # The taxonomy codes were checked against the same tables when the cells were read;
         # the service checks the rest, and the rows are taken from those loaded once.
         lists = {name: merged.pop(name, []) for name in TAXONOMY_OF}
-        fields = candidate_service.CandidateFields(**merged)
+        fields = candidate_fields.CandidateFields(**merged)
         checked = candidate_service.check_fields(
             actor, fields, existing, codes_in_use=context["codes_in_use"]
         )
