@@ -49,7 +49,8 @@ from synthetic import TextGenerator, make_candidates, make_slots  # noqa: E402
 
 from matching import Matcher  # noqa: E402
 from matching.allocation import allocate, greedy_top1, lp_upper_bound  # noqa: E402
-from matching.outcomes import LabelledPair, learn, mean_reciprocal_rank  # noqa: E402
+from matching.evaluation import mean_reciprocal_rank  # noqa: E402
+from matching.outcomes import LabelledPair, learn  # noqa: E402
 from matching.rules import LEVEL_RANK, haversine_km  # noqa: E402
 
 TOP_K = 100

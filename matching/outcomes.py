@@ -30,7 +30,6 @@ Nothing here imports Flask or a database; callers pass :class:`LabelledPair` row
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -39,9 +38,9 @@ import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import brier_score_loss, roc_auc_score
 from threadpoolctl import ThreadpoolController, threadpool_limits
 
+from .evaluation import fairness_report, metrics, time_key, time_split
 from .rules import KIND_BIT, LEVEL_RANK
 from .types import SLOT_KINDS
 
@@ -52,8 +51,6 @@ BAD_OUTCOMES = frozenset({"ended_early", "none"})
 #: training or the held-out part, keep the hand weights.
 MIN_PAIRS = 40
 MIN_PER_CLASS = 5
-#: The newest share of the labelled pairs (by time) is held out for the comparison.
-HELD_OUT_SHARE = 0.3
 #: A learned model must beat the hand score's held-out AUC by this much to be used.
 MIN_AUC_GAIN = 0.01
 #: Share of the hand score in the blended score.
@@ -62,8 +59,6 @@ HAND_SHARE = 0.5
 CALIBRATION_FOLDS = 3
 #: Distance bands (km) of the ``distance_band`` pair feature; unknown distance is its own band.
 DISTANCE_BANDS_KM = (5.0, 15.0, 30.0)
-#: Groups with fewer labelled pairs than this are suppressed in the fairness report.
-SUPPRESS_UNDER = 5
 
 TARGETS = ("approval", "outcome")
 MODELS = ("logistic", "boosting")
@@ -121,64 +116,6 @@ def pair_features(kind_bit, level_gap, km, adaptation_count) -> np.ndarray:
 
 def level_rank(level: str) -> int:
     return LEVEL_RANK.get(level, 0)
-
-
-# ---------------------------------------------------------------------- the split and metrics
-def time_split(times, held_out_share=HELD_OUT_SHARE) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of the older (train) and newest (held-out) pairs; ties go to the same side.
-
-    Sorting is stable, so equal times keep their input order; the cut is moved forward past a
-    run of equal times so that no instant lands on both sides.
-    """
-    keys = np.array([_time_key(t) for t in times], dtype=float)
-    order = np.argsort(keys, kind="stable")
-    n = len(order)
-    if n == 0:
-        return order, order
-    cut = min(max(int(round(n * (1.0 - held_out_share))), 1), n)
-    while 0 < cut < n and keys[order[cut]] == keys[order[cut - 1]]:
-        cut += 1
-    return order[:cut], order[cut:]
-
-
-def _time_key(value) -> float:
-    if isinstance(value, datetime):
-        return value.toordinal() + _day_share(value)  # wall-clock order; times are all UTC
-    if isinstance(value, date):
-        return float(value.toordinal())
-    raise ValueError(f"at must be a date or datetime, got {value!r}")
-
-
-def _day_share(value: datetime) -> float:
-    return (value.hour * 3600 + value.minute * 60 + value.second) / 86400.0
-
-
-def mean_reciprocal_rank(labels, scores, groups) -> float | None:
-    """Mean over groups with a positive of 1 / rank of their best-scored positive pair.
-
-    Ties are ranked pessimistically (a positive tied with a negative counts as behind it), so a
-    constant score earns no credit. ``None`` when no group has a positive.
-    """
-    by_group = defaultdict(list)
-    for label, score, group in zip(labels, scores, groups, strict=True):
-        by_group[group].append((float(score), bool(label)))
-    ranks = []
-    for pairs in by_group.values():
-        positives = [s for s, y in pairs if y]
-        if not positives:
-            continue
-        best = max(positives)
-        ahead = sum(1 for s, y in pairs if s > best or (s == best and not y))
-        ranks.append(1.0 / (1 + ahead))
-    return float(np.mean(ranks)) if ranks else None
-
-
-def _metrics(labels, probability, groups) -> dict:
-    return {
-        "auc": float(roc_auc_score(labels, probability)),
-        "brier": float(brier_score_loss(labels, np.clip(probability, 0.0, 1.0))),
-        "mrr": mean_reciprocal_rank(labels, probability, groups),
-    }
 
 
 # ---------------------------------------------------------------------- the models
@@ -320,7 +257,7 @@ def _learn_target(target, pairs, hand_weights, previous, random_state):
         held_out_from=_iso(pairs[test[0]].at),
     )
     calibration = HandCalibration().fit(hand[train], y_train)
-    scores = {"hand": _metrics(y_test, calibration.predict(hand[test]), test_groups)}
+    scores = {"hand": metrics(y_test, calibration.predict(hand[test]), test_groups)}
     # AUC and MRR of the raw hand score equal the calibrated one's (a monotone map).
     fitted = {}
     for name in MODELS:
@@ -329,10 +266,10 @@ def _learn_target(target, pairs, hand_weights, previous, random_state):
         except ValueError as error:  # e.g. a fold without both classes
             report.setdefault("errors", {})[name] = str(error)[:200]
             continue
-        scores[name] = _metrics(y_test, fitted[name].predict_proba(x[test])[:, 1], test_groups)
+        scores[name] = metrics(y_test, fitted[name].predict_proba(x[test])[:, 1], test_groups)
     if previous is not None:
         try:
-            scores["previous"] = _metrics(y_test, previous.predict(x[test]), test_groups)
+            scores["previous"] = metrics(y_test, previous.predict(x[test]), test_groups)
         except ValueError as error:  # features changed shape: the old model cannot be compared
             report.setdefault("errors", {})["previous"] = str(error)[:200]
     report["held_out"] = scores
@@ -372,65 +309,13 @@ def _data_report(pairs, labels) -> dict:
         "pairs": len(pairs),
         "positive": int(labels.sum()),
         "negative": int((~labels).sum()),
-        "first": _iso(min(times, key=_time_key)) if times else None,
-        "last": _iso(max(times, key=_time_key)) if times else None,
+        "first": _iso(min(times, key=time_key)) if times else None,
+        "last": _iso(max(times, key=time_key)) if times else None,
     }
 
 
 def _iso(value) -> str:
     return value.isoformat()
-
-
-def fairness_report(pairs, probabilities: Mapping[str, np.ndarray]) -> dict:
-    """Observed rate and mean predicted probability per group, suppressed under 5 pairs.
-
-    Returns ``{dimension: {group: {"n", "rate", "predicted": {model: mean}}}}``; a suppressed
-    group has only ``{"suppressed": True}`` (its count is not shown either).
-    """
-    out: dict = {}
-    dimensions = sorted({key for p in pairs for key in p.groups})
-    for dimension in dimensions:
-        members = defaultdict(list)
-        for i, p in enumerate(pairs):
-            if dimension in p.groups:
-                members[p.groups[dimension]].append(i)
-        rows = {}
-        for group, index in sorted(members.items()):
-            if len(index) < SUPPRESS_UNDER:
-                rows[group] = {"suppressed": True}
-                continue
-            labels = np.array([pairs[i].label for i in index], dtype=float)
-            rows[group] = {
-                "n": len(index),
-                "rate": float(labels.mean()),
-                "predicted": {
-                    name: float(np.mean(np.asarray(prob)[index]))
-                    for name, prob in probabilities.items()
-                },
-            }
-        out[dimension] = rows
-    return out
-
-
-def rate_table(rows, dimensions) -> dict:
-    """Rates of a boolean ``label`` per group of each dimension, suppressed under 5.
-
-    ``rows`` are mappings with a ``label`` (bool) and one key per dimension.
-    """
-    out = {}
-    for dimension in dimensions:
-        counts = defaultdict(lambda: [0, 0])
-        for row in rows:
-            group = row.get(dimension)
-            if group is None:
-                continue
-            counts[group][0] += 1
-            counts[group][1] += bool(row["label"])
-        out[dimension] = {
-            group: ({"suppressed": True} if n < SUPPRESS_UNDER else {"n": n, "rate": positive / n})
-            for group, (n, positive) in sorted(counts.items())
-        }
-    return out
 
 
 def learn(

@@ -6,15 +6,14 @@ import numpy as np
 import pytest
 
 from matching import HAND_WEIGHTS, Matcher
+from matching.evaluation import mean_reciprocal_rank, time_split
 from matching.outcomes import (
     LabelledPair,
     LearnedScorer,
     learn,
     learn_target,
-    mean_reciprocal_rank,
     outcome_label,
     pair_features,
-    time_split,
 )
 from matching.rules import KIND_BIT
 

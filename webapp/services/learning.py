@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 import matching
-from matching import outcomes
+from matching import evaluation, outcomes
 from webapp.extensions import db
 from webapp.models import (
     Candidate,
@@ -152,8 +152,8 @@ def retrain(matcher: matching.Matcher, previous: matching.Matcher | None = None)
         matcher.set_learned(scorer)
         report = dict(scorer.report)
         report["rates"] = {
-            "approval": outcomes.rate_table(_rate_rows(decisions), DIMENSIONS),
-            "outcome": outcomes.rate_table(_rate_rows(placements), DIMENSIONS),
+            "approval": evaluation.rate_table(_rate_rows(decisions), DIMENSIONS),
+            "outcome": evaluation.rate_table(_rate_rows(placements), DIMENSIONS),
         }
         return report
     except Exception as error:  # noqa: BLE001 - a failed retrain must never stop the refit
