@@ -14,13 +14,8 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from webapp.auth.access import get_owned_or_404, role_required
-from webapp.caseworker.forms import (
-    CandidateFilterForm,
-    CandidateForm,
-    GiveConsentForm,
-    NewCandidateForm,
-    SlotSearchForm,
-)
+from webapp.caseworker.filters import CandidateFilterForm, SlotSearchForm
+from webapp.caseworker.forms import CandidateForm, GiveConsentForm, NewCandidateForm
 from webapp.models import Candidate, Role
 from webapp.services import (
     candidate_fields,
