@@ -16,7 +16,7 @@ from webapp.api.v1.common import (
     require_role,
     with_etag,
 )
-from webapp.api.v1.schemas import PlacementActionSchema, PlacementListArgs, PlacementSchema
+from webapp.api.v1.match_schemas import PlacementActionSchema, PlacementListArgs, PlacementSchema
 from webapp.extensions import db
 from webapp.models import Candidate, Placement, PlacementStatus, Role, Slot, User
 from webapp.placements.views import FINISHED, proposal_card

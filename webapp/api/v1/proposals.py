@@ -16,14 +16,14 @@ from webapp.api.v1.common import (
     require_role,
     with_etag,
 )
-from webapp.api.v1.placements import dumped as placement_dumped
-from webapp.api.v1.schemas import (
+from webapp.api.v1.match_schemas import (
     AcceptSchema,
     DeclineSchema,
     PlacementSchema,
     ProposalListArgs,
     ProposalSchema,
 )
+from webapp.api.v1.placements import dumped as placement_dumped
 from webapp.api.v1.suggestions import slot_ref
 from webapp.extensions import db
 from webapp.models import Role, Slot, Suggestion, SuggestionStatus

@@ -17,7 +17,7 @@ from webapp.api.v1.common import (
     require_role,
     with_etag,
 )
-from webapp.api.v1.schemas import (
+from webapp.api.v1.match_schemas import (
     PairSchema,
     RejectSchema,
     SuggestionListArgs,
