@@ -6,6 +6,7 @@ import contextvars
 import os
 import re
 import uuid
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -134,6 +135,13 @@ def make_test_app(database_url: str, instance_path=None, **overrides):
     app = create_app(config)
     app.test_client_class = IsolatedClient
     return app
+
+
+def next_year(month: int, day: int) -> date:
+    """That day next year: always ahead of today (a new slot may not start in the past), yet
+    one fixed, readable date for as long as a test run lasts. A hard-coded date would be
+    refused once the calendar passes it."""
+    return date(date.today().year + 1, month, day)
 
 
 CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

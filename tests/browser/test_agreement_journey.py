@@ -9,7 +9,7 @@ import io
 import re
 from datetime import timedelta
 
-from demo_pairs import demo_employer_suggestions
+from demo_pairs import demo_employer_suggestions, starting_after_today
 from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -28,6 +28,7 @@ def _proposed_pair(app) -> tuple[int, str, object, object]:
         assert suggestion is not None, "the demo should suggest NAV candidates for Ahus slots"
         suggestion_id, slot_title = suggestion.id, suggestion.slot.title
         caseworker = suggestion.candidate.caseworker
+        starting_after_today(suggestion.slot)
         proposals.approve(caseworker, suggestion)
         proposals.propose(caseworker, suggestion)
         slot = suggestion.slot

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from demo_pairs import demo_employer_suggestions
+from demo_pairs import demo_employer_suggestions, starting_after_today
 from factories import approve_agreement
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -40,6 +40,7 @@ def _a_pair_for_the_demo_employer(app) -> tuple[int, int, str]:
                 .where(Suggestion.candidate_id == suggestion.candidate_id)
             ).all()
             if titles.count(suggestion.slot.title) == 1:
+                starting_after_today(suggestion.slot)
                 return suggestion.id, suggestion.candidate_id, suggestion.slot.title
         raise AssertionError("the demo should give Ahus suggestions for NAV candidates")
 

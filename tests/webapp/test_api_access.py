@@ -12,6 +12,7 @@ import pytest
 from api_support import bearer, token_for
 from factories import make_candidate, make_organisation, make_site, make_slot, make_user
 from school_factories import make_need, make_request
+from support import next_year
 
 from webapp.extensions import db as _db
 from webapp.models import OrganisationKind, Placement, Suggestion, SuggestionStatus
@@ -159,7 +160,7 @@ class World:
                 "description": "Beskrivelse",
                 "site_id": site.id,
                 "hours_per_week": 20,
-                "start_date": "2027-03-01",
+                "start_date": next_year(3, 1).isoformat(),
             },
             ("PATCH", "/api/v1/slots/{slot_id}"): {"title": "Endret"},
             ("POST", "/api/v1/candidates"): {"reference_code": "NY-1", "display_name": "Ny"},

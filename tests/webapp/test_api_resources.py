@@ -7,6 +7,7 @@ import re
 import pytest
 from api_support import bearer, user_with_token
 from factories import approve_agreement, make_candidate, make_organisation, make_site, make_slot
+from support import next_year
 
 from webapp.extensions import db as _db
 from webapp.models import (
@@ -28,7 +29,7 @@ def slot_body(site_id: int, **values) -> dict:
         "description": "Plukk og pakk på lageret.",
         "site_id": site_id,
         "hours_per_week": 30,
-        "start_date": "2027-02-01",
+        "start_date": next_year(2, 1).isoformat(),
         **values,
     }
 
@@ -89,7 +90,7 @@ def test_slot_state_actions_follow_the_state_machine(client, employer):
         ({"title": "a\x00b"}, "title"),
         ({"kind": "no_such_kind"}, "kind"),
         ({"skills": ["no-such-skill"]}, "skills"),
-        ({"end_date": "2027-01-01"}, "end_date"),
+        ({"end_date": next_year(1, 1).isoformat()}, "end_date"),  # before the start
         ({"colour": "blue"}, "colour"),
         ({"hours_per_week": "30"}, "hours_per_week"),
         ({"start_date": "0001-13-01"}, "start_date"),

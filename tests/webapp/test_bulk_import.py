@@ -8,6 +8,7 @@ import io
 import pytest
 from api_support import bearer, user_with_token
 from factories import make_candidate, make_organisation, make_site, make_user
+from support import next_year
 
 from webapp.models import AuditEvent, Candidate, OrganisationKind, Slot
 from webapp.services import bulk_import
@@ -188,6 +189,9 @@ def test_only_caseworkers_import_candidates(db):
 
 
 SLOT_HEADER = "Referansekode;Type plass;Tittel;Beskrivelse;Arbeidssted;Timer per uke;Startdato"
+# A new slot may not start in the past: a hard-coded day would be refused once it has passed.
+START, BEFORE_START = next_year(2, 1).isoformat(), next_year(1, 1).isoformat()
+START_NB = next_year(2, 1).strftime("%d.%m.%Y")
 
 
 def test_employers_import_slots_as_drafts_and_reimport_updates(db):
@@ -196,8 +200,8 @@ def test_employers_import_slots_as_drafts_and_reimport_updates(db):
     site = make_site(organisation, name="Lager Robsrud")
     data = csv(
         SLOT_HEADER,
-        "L-1;Arbeidstrening;Lagermedarbeider;Plukk og pakk;lager robsrud;30;01.02.2027",
-        "L-2;work_training;Sjåfør;Kjøre varer;Ukjent sted;30;2027-02-01",
+        f"L-1;Arbeidstrening;Lagermedarbeider;Plukk og pakk;lager robsrud;30;{START_NB}",
+        f"L-2;work_training;Sjåfør;Kjøre varer;Ukjent sted;30;{START}",
     )
     report = run(employer, data, importer=SlotImporter())
     assert [(e.row, e.column) for e in report.errors] == [(3, "Arbeidssted")]
@@ -206,7 +210,7 @@ def test_employers_import_slots_as_drafts_and_reimport_updates(db):
     assert (slot.status, slot.site_id, slot.reference_code) == ("draft", site.id, "L-1")
     again = run(
         employer,
-        csv(SLOT_HEADER, "L-1;work_training;Lagermedarbeider II;Plukk;Lager Robsrud;20;2027-02-01"),
+        csv(SLOT_HEADER, f"L-1;work_training;Lagermedarbeider II;Plukk;Lager Robsrud;20;{START}"),
         importer=SlotImporter(),
     )
     assert (again.created, again.updated) == (0, 1)
@@ -220,10 +224,10 @@ def test_slot_rows_follow_the_slot_forms_rules(db):
     make_site(organisation, name="Butikken")
     data = csv(
         SLOT_HEADER + ";Sluttdato;Antall plasser",
-        "S-1;work_training;;Beskrivelse;Butikken;30;2027-02-01;;1",
-        "S-2;work_training;Tittel;Beskrivelse;Butikken;41;2027-02-01;;1",
-        "S-3;work_training;Tittel;Beskrivelse;Butikken;30;2027-02-01;2027-01-01;1",
-        "S-4;work_training;Tittel;Beskrivelse;Butikken;30;2027-02-01;;0",
+        f"S-1;work_training;;Beskrivelse;Butikken;30;{START};;1",
+        f"S-2;work_training;Tittel;Beskrivelse;Butikken;41;{START};;1",
+        f"S-3;work_training;Tittel;Beskrivelse;Butikken;30;{START};{BEFORE_START};1",
+        f"S-4;work_training;Tittel;Beskrivelse;Butikken;30;{START};;0",
     )
     report = run(employer, data, importer=SlotImporter(), dry_run=True)
     assert [(e.row, e.column) for e in report.errors] == [

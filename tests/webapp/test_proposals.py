@@ -273,11 +273,13 @@ def test_employer_accepts_and_declines_through_the_pages(app_ctx, app, db, clien
     first, other = pairs[world.candidate.id], pairs[second.id]
     auth.login(world.employer.email, PASSWORD)
     url = f"/arbeidsgiver/forslag/{first.id}"
-    response = submit(client, f"{url}/godta", {"start_date": "2027-09-01"}, form_url=url)
+    # A day after the slot's start (30 days from today): a fixed date would fall before it.
+    day = world.slot.start_date + timedelta(days=3)
+    response = submit(client, f"{url}/godta", {"start_date": day.isoformat()}, form_url=url)
     assert response.status_code == 302
     placement = db.session.scalars(select(Placement)).one()
-    assert placement.start_date == date(2027, 9, 1)
-    assert "01.09.2027" in client.get("/arbeidsgiver/").get_data(as_text=True)
+    assert placement.start_date == day
+    assert day.strftime("%d.%m.%Y") in client.get("/arbeidsgiver/").get_data(as_text=True)
     assert client.get(f"/arbeidsgiver/praksis/{placement.id}").status_code == 200
 
     url = f"/arbeidsgiver/forslag/{other.id}"
