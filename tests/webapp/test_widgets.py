@@ -1,4 +1,5 @@
-"""LongSelect renders exactly what WTForms' Select renders, from its cache of options."""
+"""LongSelect renders exactly what WTForms' Select renders, from its cache of options; the long
+select fields accept and refuse exactly what WTForms' own accept and refuse."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import pytest
 from markupsafe import Markup
 from wtforms import Form, SelectField, SelectMultipleField
 from wtforms.fields import SelectChoice
+from wtforms.validators import InputRequired
 from wtforms.widgets import Select
 
-from webapp.ui.widgets import LongSelect
+from webapp.ui.widgets import LongSelect, LongSelectField, LongSelectMultipleField
 
 CHOICES = [
     SelectChoice("", "Alle"),
@@ -57,3 +59,54 @@ def test_long_select_passes_render_kw_through():
     form.one.choices = [SelectChoice("a", "A", render_kw={"disabled": True}), *CHOICES]
     assert LongSelect()(form.one) == Select()(form.one)
     assert "disabled" in LongSelect()(form.one)
+
+
+def test_long_select_renders_a_list_without_groups_and_the_field_flags():
+    class Flat(Form):
+        one = SelectField(choices=[SelectChoice("a", "A"), SelectChoice("b", "B")])
+        needed = SelectField(
+            choices=[SelectChoice("a", "A"), SelectChoice("b", "B")],
+            validators=[InputRequired()],
+        )
+
+    form = Flat(formdata=_Data(one=["b"]))
+    assert LongSelect()(form.one) == Select()(form.one)
+    assert LongSelect()(form.needed) == Select()(form.needed)
+    assert "required" in LongSelect()(form.needed)
+    assert LongSelect()(form.one, class_="x") == Select()(form.one, class_="x")
+
+
+def test_long_select_renders_other_choices_the_wtforms_way():
+    class Coerced(Form):
+        number = SelectField(choices=[SelectChoice(1, "En"), SelectChoice(2, "To")], coerce=int)
+
+    form = Coerced(formdata=_Data(number=["2"]))
+    assert LongSelect()(form.number) == Select()(form.number)
+    assert 'selected value="2"' in LongSelect()(form.number)
+
+
+class _Fields(Form):
+    long_one = LongSelectField(choices=CHOICES)
+    one = SelectField(choices=CHOICES)
+    long_many = LongSelectMultipleField(choices=CHOICES[1:])
+    many = SelectMultipleField(choices=CHOICES[1:])
+
+
+@pytest.mark.parametrize(
+    "one, many",
+    [
+        (["kokk"], ["baker", "1"]),
+        ([""], []),
+        (["ukjent"], ["baker", "ukjent", "også-ukjent"]),
+        (["Kokk"], ["rørlegger "]),
+        ([], ["1"]),
+    ],
+)
+def test_long_select_fields_accept_and_refuse_as_wtforms_does(one, many):
+    form = _Fields(formdata=_Data(long_one=one, one=one, long_many=many, many=many))
+    form.validate()
+    assert form.long_one.errors == form.one.errors
+    assert sorted(form.long_many.errors) == sorted(form.many.errors)
+    assert str(LongSelect()(form.long_one)) == str(Select()(form.one)).replace(
+        '"one"', '"long_one"'
+    )

@@ -12,7 +12,7 @@ from webapp.models import CandidateStatus
 from webapp.services import candidate_search, slot_search, taxonomy
 from webapp.ui.forms import FILTERABLE, BaseForm, DayField, max_length
 from webapp.ui.input import clean_text
-from webapp.ui.widgets import LongSelect
+from webapp.ui.widgets import LongSelectField
 
 
 def _any(label) -> SelectChoice:
@@ -107,12 +107,11 @@ class SlotSearchForm(BaseForm):
         choices=lambda: [_any(_l("Alle")), *taxonomy.kind_choices()],
         default="",
     )
-    occupation = SelectField(
+    occupation = LongSelectField(
         _l("Lærefag eller yrke"),
         choices=lambda: [_any(_l("Alle")), *taxonomy.occupation_choices()],
         default="",
         render_kw=FILTERABLE,
-        widget=LongSelect(),
     )
     postal_code = StringField(
         _l("Fra postnummer"),

@@ -24,7 +24,7 @@ from webapp.ui.forms import (
     max_length,
 )
 from webapp.ui.input import clean_text
-from webapp.ui.widgets import LongSelect
+from webapp.ui.widgets import LongSelectMultipleField
 
 
 class ColleagueField(SelectField):
@@ -59,12 +59,11 @@ def checkbox_list(label, choices, **kwargs) -> SelectMultipleField:
 
 def multi_select(label, choices, **kwargs) -> SelectMultipleField:
     """Several choices from a long list."""
-    return SelectMultipleField(
+    return LongSelectMultipleField(
         label,
         choices=choices,
         invalid_choice_message=INVALID_CHOICE,
         render_kw={**FILTERABLE, "size": 10},
-        widget=LongSelect(multiple=True),
         **kwargs,
     )
 

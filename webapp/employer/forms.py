@@ -23,7 +23,7 @@ from webapp.ui.forms import (
     WholeNumberField,
     max_length,
 )
-from webapp.ui.widgets import LongSelect
+from webapp.ui.widgets import LongSelectField
 
 MAX_EXTRA_SKILLS = 10
 
@@ -82,12 +82,11 @@ class SlotForm(BaseForm):
         description=_l("For eksempel «Lærling i helsearbeiderfaget»."),
         render_kw={"data-occupation-typeahead": "", "autocomplete": "off"},
     )
-    occupation_code = SelectField(
+    occupation_code = LongSelectField(
         _l("Lærefag eller yrke"),
         validators=[Optional()],
         validate_choice=True,
         render_kw=FILTERABLE,
-        widget=LongSelect(),
     )
     description = TextAreaField(
         _l("Beskrivelse"),

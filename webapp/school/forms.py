@@ -34,7 +34,7 @@ from webapp.services.schools import profiles as profile_service
 from webapp.services.schools.common import KIND_LABELS
 from webapp.services.schools.partnerships import DECLINE_REASONS
 from webapp.ui.forms import FILTERABLE, INVALID_CHOICE, BaseForm, max_length
-from webapp.ui.widgets import LongSelect
+from webapp.ui.widgets import LongSelectField, LongSelectMultipleField
 
 MAX_INT = 2_000_000_000  # anything above is a typing mistake, and would overflow the database
 
@@ -64,13 +64,12 @@ class NeedForm(BaseForm):
         validate_choice=True,
         invalid_choice_message=_l("Ukjent utdanningsprogram. Velg et fra listen."),
     )
-    trades = SelectMultipleField(
+    trades = LongSelectMultipleField(
         _l("Lærefag"),
         validate_choice=True,
         invalid_choice_message=_l("Ukjent lærefag. Velg fra listen."),
         description=_l("Valgfritt. Hold inne Ctrl (Cmd på Mac) for å velge flere."),
         render_kw={**FILTERABLE, "size": 8},
-        widget=LongSelect(multiple=True),
     )
     kind = RadioField(
         _l("Type samarbeid"),
@@ -136,9 +135,7 @@ class FinderForm(BaseForm):
         csrf = False
 
     program_area = SelectField(_l("Utdanningsprogram"), validators=[Optional()])
-    trade = SelectField(
-        _l("Lærefag"), validators=[Optional()], render_kw=FILTERABLE, widget=LongSelect()
-    )
+    trade = LongSelectField(_l("Lærefag"), validators=[Optional()], render_kw=FILTERABLE)
     municipality = SelectField(_l("Kommune"), validators=[Optional()])
     max_km = IntegerField(
         _l("Høyst km fra skolen"),
@@ -208,13 +205,12 @@ class SchoolProfileForm(BaseForm):
         validate_choice=True,
         invalid_choice_message=INVALID_CHOICE,
     )
-    trades = SelectMultipleField(
+    trades = LongSelectMultipleField(
         _l("Lærefag"),
         validate_choice=True,
         invalid_choice_message=INVALID_CHOICE,
         description=_l("Hold inne Ctrl (Cmd på Mac) for å velge flere."),
         render_kw={**FILTERABLE, "size": 8},
-        widget=LongSelect(multiple=True),
     )
     kinds = CheckboxListField(
         _l("Samarbeid dere tilbyr"),
