@@ -7,6 +7,7 @@ from marshmallow import fields, validate
 
 from webapp.api.v1.common import (
     CleanString,
+    PageArgs,
     StrictSchema,
     UtcDateTime,
     day,
@@ -46,12 +47,7 @@ class SuggestionSchema(ma.Schema):
     updated_at = UtcDateTime(required=True)
 
 
-class SuggestionListArgs(ma.Schema):
-    class Meta:
-        unknown = ma.EXCLUDE
-
-    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
-    per_page = fields.Integer(load_default=25, validate=validate.Range(1, 100))
+class SuggestionListArgs(PageArgs):
     candidate_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**31 - 1))
     slot_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**31 - 1))
     status = CleanString(load_default="", validate=validate.OneOf(["", *SuggestionStatus]))
@@ -116,12 +112,7 @@ class ProposalSchema(ma.Schema):
     allowed_actions = fields.List(fields.String(), required=True)
 
 
-class ProposalListArgs(ma.Schema):
-    class Meta:
-        unknown = ma.EXCLUDE
-
-    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
-    per_page = fields.Integer(load_default=25, validate=validate.Range(1, 100))
+class ProposalListArgs(PageArgs):
     status = CleanString(
         load_default="proposed", validate=validate.OneOf(["proposed", "answered", "all"])
     )
@@ -148,12 +139,7 @@ class PlacementSchema(ma.Schema):
     updated_at = UtcDateTime(required=True)
 
 
-class PlacementListArgs(ma.Schema):
-    class Meta:
-        unknown = ma.EXCLUDE
-
-    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
-    per_page = fields.Integer(load_default=25, validate=validate.Range(1, 100))
+class PlacementListArgs(PageArgs):
     status = CleanString(
         load_default="",
         validate=validate.OneOf(["", "planned", "active", "completed", "ended_early"]),

@@ -11,6 +11,7 @@ from marshmallow import fields, validate
 
 from webapp.api.v1.common import (
     CleanString,
+    PageArgs,
     StrictSchema,
     UtcDateTime,
     code_list,
@@ -135,14 +136,9 @@ class SlotInputSchema(StrictSchema):
             raise ma.ValidationError(_("Sluttdato må være etter startdato."), "end_date")
 
 
-class SlotListArgs(ma.Schema):
+class SlotListArgs(PageArgs):
     """Employers: their own slots by status and text. Caseworkers: the browse filters."""
 
-    class Meta:
-        unknown = ma.EXCLUDE
-
-    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
-    per_page = fields.Integer(load_default=25, validate=validate.Range(1, 100))
     status = CleanString(load_default="", validate=validate.OneOf(["", *SlotStatus]))
     q = text(200, load_default="")
     kind = text(40, load_default="")
@@ -234,12 +230,7 @@ class ConsentInputSchema(StrictSchema):
     scope = text(candidate_fields.CONSENT_SCOPE_MAX, min_length=1, required=True)
 
 
-class CandidateListArgs(ma.Schema):
-    class Meta:
-        unknown = ma.EXCLUDE
-
-    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
-    per_page = fields.Integer(load_default=25, validate=validate.Range(1, 100))
+class CandidateListArgs(PageArgs):
     q = text(200, load_default="")
     status = CleanString(
         load_default="", validate=validate.OneOf(["", "all", "active", "paused", "archived"])

@@ -10,7 +10,15 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from webapp.api.v1.common import MAX_ID, CleanString, StrictSchema, UtcDateTime, code_list, text
+from webapp.api.v1.common import (
+    MAX_ID,
+    CleanString,
+    PageArgs,
+    StrictSchema,
+    UtcDateTime,
+    code_list,
+    text,
+)
 from webapp.api.v1.schemas import OrganisationRefSchema
 from webapp.models import CooperationKind, NeedStatus, PartnershipStatus
 from webapp.services.schools import needs as need_service
@@ -22,14 +30,6 @@ KINDS = list(CooperationKind)
 
 def _students(low: int, high: int, **kwargs) -> fields.Integer:
     return fields.Integer(strict=True, validate=validate.Range(low, high), **kwargs)
-
-
-class _PageArgs(ma.Schema):
-    class Meta:
-        unknown = ma.EXCLUDE
-
-    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
-    per_page = fields.Integer(load_default=25, validate=validate.Range(1, 100))
 
 
 # --- needs -----------------------------------------------------------------------------------
@@ -75,7 +75,7 @@ class SchoolNeedInputSchema(StrictSchema):
     description = text(5000, load_default="")
 
 
-class SchoolNeedListArgs(_PageArgs):
+class SchoolNeedListArgs(PageArgs):
     """The need list's filters."""
 
     status = CleanString(load_default="open", validate=validate.OneOf(["open", "closed", "all"]))
@@ -113,7 +113,7 @@ class CompanyMatchSchema(ma.Schema):
     )
 
 
-class FinderArgs(_PageArgs):
+class FinderArgs(PageArgs):
     """The finder page's filters."""
 
     program_area = text(40, load_default="")
@@ -177,7 +177,7 @@ class PartnershipListSchema(ma.Schema):
     items = fields.List(fields.Nested(PartnershipSchema), required=True)
 
 
-class PartnershipListArgs(_PageArgs):
+class PartnershipListArgs(PageArgs):
     """The pages' tabs: waiting for an answer, agreed, closed (declined, withdrawn, ended)."""
 
     status = CleanString(
